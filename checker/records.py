@@ -1,0 +1,160 @@
+"""Typed records passed between the stages. Every span carries character offsets into its document."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source: an article, press release or transcript."""
+
+    id: str
+    text: str
+    source: str | None = None  # outlet
+    date: str | None = None
+    url: str | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    """``text == document.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    doc_id: str
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Statement:
+    """An attributed statement: who (speaker), how (cue), what (content), and what it asserts."""
+
+    id: str
+    doc_id: str
+    speaker: Span
+    cue: Span
+    content: Span
+    kind: str  # direct | partial | indirect | according_to | mixed
+    sentence: int  # index of the sentence holding the cue
+    negated: bool = False  # a denial: the statement asserts the negation of its content
+    proposition: str = ""  # the asserted proposition, without its attribution frame
+    speaker_id: str = ""
+    speaker_name: str = ""
+    is_assertion: bool = True
+    date: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Speaker:
+    """One entity behind one or more speaker mentions."""
+
+    id: str
+    name: str
+    kind: str  # person | organization | place | group | anonymous | unresolved
+    mentions: list[tuple[str, int, int, str]] = field(default_factory=list)  # (doc_id, start, end, text)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["mentions"] = [{"doc_id": m[0], "start": m[1], "end": m[2], "text": m[3]} for m in self.mentions]
+        return d
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A pair of statements worth sending to NLI."""
+
+    a: str  # statement id
+    b: str
+    similarity: float
+    shared: tuple[str, ...] = ()
+
+
+@dataclass
+class Contradiction:
+    a: Statement
+    b: Statement
+    score: float  # max of the two directions' contradiction probability, or the rule's score
+    nli_ab: dict[str, float]
+    nli_ba: dict[str, float]
+    similarity: float
+    reason: str  # denial | negation | numeric | antonym | reversal | other
+    explanation: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "score": round(self.score, 4),
+            "reason": self.reason,
+            "explanation": self.explanation,
+            "similarity": round(self.similarity, 4),
+            "nli": {
+                "a_to_b": {k: round(v, 4) for k, v in self.nli_ab.items()},
+                "b_to_a": {k: round(v, 4) for k, v in self.nli_ba.items()},
+            },
+            "a": self.a.to_dict(),
+            "b": self.b.to_dict(),
+        }
+
+
+@dataclass
+class DocumentStatus:
+    id: str
+    source: str | None
+    date: str | None
+    path: str | None
+    status: str  # checked | skipped
+    reason: str = ""
+    statements: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Report:
+    documents: list[DocumentStatus]
+    statements: list[Statement]
+    speakers: list[Speaker]
+    contradictions: list[Contradiction]
+    threshold: float
+    pairs_all: int = 0
+    pairs_scored: int = 0
+    models: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def skipped(self) -> list[DocumentStatus]:
+        return [d for d in self.documents if d.status != "checked"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": [d.to_dict() for d in self.documents],
+            "speakers": [s.to_dict() for s in self.speakers],
+            "statements": [s.to_dict() for s in self.statements],
+            "contradictions": [c.to_dict() for c in self.contradictions],
+            "threshold": self.threshold,
+            "pairs": {"all": self.pairs_all, "scored": self.pairs_scored},
+            "models": self.models,
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def _repr_html_(self) -> str:
+        from checker.render import to_html
+
+        return to_html(self)
