@@ -1,0 +1,544 @@
+"""Attributed statements: speaker mention, cue and content, with offsets, from the dependency parse.
+
+Covered: direct quotes (also over several paragraphs, with an opening mark per paragraph), partial and
+indirect quotes, "according to X", postposed "..., X said", "X told Y that ...", "Name: “...”",
+"“...” – Name", coordinated speakers, claim nouns ("statements from X that P") and denials.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from checker import cues
+from checker.records import Span, Statement
+from checker.segment import Paragraph, ParsedDocument
+
+_SUBJECTS = ("nsubj", "nsubjpass")
+_RELATIVE = frozenset("who which that".split())
+_NP_LEFT = frozenset("det compound amod poss nmod nummod quantmod case advmod npadvmod punct".split())
+_EDGE_WORDS = frozenset("and but or that though although while , ; : — – -".split())
+_NAME_COLON = re.compile(r"^([A-Z][\w.’'\- ]{1,60}?):\s*(?=[“\"])")
+_DASH_NAME = re.compile(r"[”\"]\s*[–—-]{1,2}\s*([A-Z][\w.’'\- ]{1,60})\s*$")
+_FRAME_GAP = re.compile(r"^[\s,;:–—\-]*$")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation: ``start``/``end`` include the marks; ``inner_*`` exclude them; may span paragraphs."""
+
+    start: int
+    end: int
+    inner_start: int
+    inner_end: int
+    closed: bool
+
+    def contains(self, offset: int) -> bool:
+        return self.inner_start <= offset < self.inner_end
+
+
+def find_quotes(text: str, paragraph_spans: list[tuple[int, int]]) -> list[Quote]:
+    """Quotations in ``text``; an unclosed quote continues when the next paragraph opens with a mark."""
+    quotes: list[Quote] = []
+    chain: int | None = None  # start of a quote left open at the end of the previous paragraph
+    for n, (pstart, pend) in enumerate(paragraph_spans):
+        open_at: int | None = None
+        if chain is not None and text[pstart] in cues.QUOTE_OPEN:
+            open_at, chain = chain, None
+            i = pstart + 1
+        else:
+            if chain is not None:  # never closed, and the next paragraph does not continue it
+                prev_end = paragraph_spans[n - 1][1]
+                quotes.append(Quote(chain, prev_end, chain + 1, prev_end, False))
+                chain = None
+            i = pstart
+        single: int | None = None
+        while i < pend:
+            ch = text[i]
+            if open_at is None and ch in cues.QUOTE_OPEN and ch != "”":
+                open_at = i
+            elif open_at is not None and ch in cues.QUOTE_CLOSE and (ch != '"' or i > open_at):
+                quotes.append(Quote(open_at, i + 1, open_at + 1, i, True))
+                open_at = None
+            elif open_at is None and ch in cues.SINGLE_OPEN:
+                single = i
+            elif single is not None and ch in cues.SINGLE_CLOSE and not text[i + 1 : i + 2].isalpha():
+                quotes.append(Quote(single, i + 1, single + 1, i, True))
+                single = None
+            i += 1
+        if open_at is not None:
+            chain = open_at
+    if chain is not None:
+        end = paragraph_spans[-1][1]
+        quotes.append(Quote(chain, end, chain + 1, end, False))
+    return quotes
+
+
+def _char(para: Paragraph, tok) -> int:  # noqa: ANN001
+    return para.start + tok.idx
+
+
+def _tok_end(para: Paragraph, tok) -> int:  # noqa: ANN001
+    return para.start + tok.idx + len(tok.text)
+
+
+def _in_quote(quotes: list[Quote], offset: int) -> Quote | None:
+    for q in quotes:
+        if q.contains(offset):
+            return q
+    return None
+
+
+def _np_tokens(head) -> list:  # noqa: ANN001
+    """The noun phrase of ``head`` without relative clauses, appositions after a comma, or conjuncts."""
+    keep = {head.i}
+    for child in head.lefts:
+        if child.dep_ in _NP_LEFT or child.dep_ == "preconj":
+            keep.update(t.i for t in child.subtree)
+    for child in head.rights:
+        if child.dep_ in ("conj", "cc", "relcl", "acl", "punct"):
+            break
+        if child.dep_ == "appos":
+            # "(PMO)" belongs to the mention; ", one of his advisers," does not.
+            if child.i > 0 and child.doc[child.i - 1].text == "(":
+                keep.update(t.i for t in child.subtree)
+                if child.i + 1 < len(child.doc) and child.doc[child.i + 1].text == ")":
+                    keep.update({child.i - 1, child.i + 1})
+            break
+        if child.dep_ in ("prep", "compound", "nummod", "amod", "case") and child.text.lower() != "according":
+            keep.update(t.i for t in child.subtree)
+    doc = head.doc
+    lo, hi = min(keep), max(keep)
+    toks = [doc[i] for i in range(lo, hi + 1)]
+    while toks and (toks[0].dep_ in ("preconj", "punct", "cc") or toks[0].text in ",;"):
+        toks = toks[1:]
+    while toks and (toks[-1].is_punct and toks[-1].text not in ")"):
+        toks = toks[:-1]
+    return toks or [head]
+
+
+def _conjuncts(head) -> list:  # noqa: ANN001
+    """``head`` and its coordinated siblings: "Both the US and France" -> [US, France]."""
+    out = [head]
+    for child in head.children:
+        if child.dep_ == "conj" and child.pos_ in ("PROPN", "NOUN", "PRON"):
+            out.extend(_conjuncts(child))
+    return out
+
+
+def _subject(verb):  # noqa: ANN001, ANN202
+    """The speaker token of a cue verb, inherited through conjunction and participle clauses."""
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return verb.head
+            return child
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+        if verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in verb.children):
+            return None
+        for child in verb.head.children:
+            if child.dep_ == "nsubj":
+                return child
+    return None
+
+
+def _cue_tokens(verb) -> list:  # noqa: ANN001
+    toks = [verb]
+    parts = cues.CUE_PARTS.get(verb.lemma_.lower(), set())
+    for child in verb.children:
+        if child.dep_ == "prt" or child.lower_ in parts:
+            toks.append(child)
+    return sorted(toks, key=lambda t: t.i)
+
+
+def _complement(verb):  # noqa: ANN001, ANN202
+    """The token heading the reported content of ``verb``, and how it was found."""
+    lemma = verb.lemma_.lower()
+    for child in verb.children:
+        if child.dep_ == "ccomp" and not _nested_cue_left(verb, child):
+            return child, "clause"
+    for child in verb.children:  # "made clear ... that P": the clause hangs off "clear"
+        if child.lower_ in cues.CUE_PARTS.get(lemma, set()):
+            for grand in child.children:
+                if grand.dep_ == "ccomp":
+                    return grand, "clause"
+    clause = _that_clause(verb)
+    if clause is not None:
+        return clause, "clause"
+    if any(c.lower_ in cues.CUE_PARTS.get(lemma, set()) and c.dep_ == "prep" for c in verb.children):
+        return verb, "rest"  # "called for a truce during a speech": everything after the cue
+    for child in verb.children:
+        if child.dep_ == "dobj" and child.lemma_.lower() in cues.CLAIM_NOUNS:
+            for grand in child.children:
+                if grand.dep_ in ("acl", "ccomp", "relcl") and any(g.lower_ == "that" for g in grand.children):
+                    return grand, "clause"
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
+        return verb.head, "parataxis"
+    if lemma in cues.DENIAL_VERBS:
+        return None, ""
+    for child in verb.children:
+        if child.dep_ == "dobj" and lemma not in ("tell", "inform", "assure", "ask", "accuse"):
+            if child.pos_ not in ("PRON",) or child.lower_ not in ("it", "this", "that"):
+                return child, "object"
+    for child in verb.children:
+        if child.dep_ == "xcomp" and lemma in ("promise", "vow", "pledge", "threaten", "agree"):
+            return child, "object"
+    return None, ""
+
+
+def _nested_cue_left(verb, clause) -> bool:  # noqa: ANN001
+    """A parse that hangs one attribution off a later one ("A say P; B calls for Q")."""
+    return clause.i < verb.i and is_cue_verb(clause) and _subject(clause) is not None
+
+
+def is_cue_verb(tok) -> bool:  # noqa: ANN001
+    lemma = tok.lemma_.lower()
+    if lemma in cues.SPEECH_VERBS:
+        return True
+    parts = cues.CUE_PARTS.get(lemma)
+    return bool(parts) and any(c.lower_ in parts for c in tok.children)
+
+
+def _that_clause(verb):  # noqa: ANN001, ANN202
+    """A "that" clause shortly after the cue, wherever the parser attached it."""
+    for tok in verb.doc[verb.i + 1 : verb.i + 14]:
+        if tok.lower_ == "that" and tok.dep_ == "mark" and tok.head.i > tok.i:
+            anc = tok.head
+            if anc is verb or verb in anc.ancestors:
+                return anc
+        if tok.text in ".;" or (tok.pos_ == "VERB" and tok.dep_ in ("ccomp", "conj")):
+            break
+    return None
+
+
+def _content_tokens(head, exclude: set[int]) -> list:  # noqa: ANN001
+    """Tokens of ``head``'s subtree minus the frame, as the longest contiguous run."""
+    doc = head.doc
+    drop = set(exclude)
+    for tok in head.subtree:
+        if tok.i in drop:
+            continue
+        # a nested attribution with a speaker of its own, or a contrastive clause, is not content
+        if tok is not head and tok.pos_ in ("VERB", "AUX") and tok.dep_ in ("advcl", "parataxis"):
+            marks = {c.lower_ for c in tok.children if c.dep_ == "mark"}
+            if marks & cues.CONTRASTIVE_MARKS or is_cue_verb(tok):
+                drop.update(t.i for t in tok.subtree)
+    idx = [t.i for t in head.subtree if t.i not in drop]
+    if head.dep_ == "ccomp" or head.dep_ == "acl":
+        idx = [i for i in idx if not (doc[i].dep_ == "mark" and doc[i].head is head and i < head.i)]
+    runs: list[list[int]] = []
+    for i in sorted(idx):
+        if runs and i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    if not runs:
+        return []
+    with_head = [r for r in runs if head.i in r]
+    best = with_head[0] if with_head else max(runs, key=lambda r: (sum(1 for i in r if not doc[i].is_punct), -r[0]))
+    toks = [doc[i] for i in best]
+    while toks and (toks[0].is_punct or toks[0].lower_ in _EDGE_WORDS) and toks[0].text not in "“\"‘":
+        toks = toks[1:]
+    while toks and (toks[-1].lower_ in _EDGE_WORDS or toks[-1].text in ",;:—–-"):
+        toks = toks[:-1]
+    return toks
+
+
+def _adjacent_quote(quotes: list[Quote], text: str, frame_start: int, frame_end: int) -> Quote | None:
+    """A quote that ends right before the frame ("“...,” X said") or starts right after it."""
+    for q in quotes:
+        if q.end <= frame_start and _FRAME_GAP.match(text[q.end : frame_start]):
+            if frame_start - q.end <= 4:
+                return q
+        if q.start >= frame_end and _FRAME_GAP.match(text[frame_end : q.start]) and q.start - frame_end <= 3:
+            return q
+    return None
+
+
+def _balanced(text: str, start: int, end: int) -> Span:
+    """A content span that opens a quotation also takes its closing mark ("“on all fronts,”")."""
+    chunk = text[start:end]
+    opens = sum(chunk.count(c) for c in "“‘") + chunk.count('"') % 2
+    closes = sum(chunk.count(c) for c in "”’")
+    if opens > closes:
+        m = re.match(r"[^“”\n]{0,3}?[”\"’]", text[end : end + 4])
+        if m:
+            end += m.end()
+    return _span(text, start, end)
+
+
+def _span(text: str, start: int, end: int) -> Span:
+    return Span(start, end, text[start:end])
+
+
+def _quote_span(text: str, q: Quote) -> Span:
+    start, end = q.inner_start, q.inner_end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;"):
+        end -= 1
+    return _span(text, start, end)
+
+
+class _Builder:
+    """Collects statements of one document, numbering them in order."""
+
+    def __init__(self, pd: ParsedDocument) -> None:
+        self.pd = pd
+        self.text = pd.document.text
+        self.statements: list[Statement] = []
+
+    def sentence_of(self, offset: int) -> int:
+        for s in self.pd.sentences:
+            if s.start <= offset < s.end:
+                return s.index
+        return max((s.index for s in self.pd.sentences if s.start <= offset), default=0)
+
+    def add(self, speaker: Span, cue: Span, content: Span, kind: str, negated: bool, directive: bool) -> None:
+        if not content.text.strip() or len(content.text.split()) < 2:
+            return
+        for s in self.statements:  # one speaker mention says one content once
+            if s.speaker.start == speaker.start and s.content.start == content.start:
+                return
+        self.statements.append(
+            Statement(
+                id=f"{self.pd.document.id}:s{len(self.statements) + 1}",
+                doc_id=self.pd.document.id,
+                speaker=speaker,
+                cue=cue,
+                content=content,
+                kind=kind,
+                sentence=self.sentence_of(cue.start),
+                negated=negated,
+                is_assertion=not directive,
+                date=self.pd.document.date,
+            )
+        )
+
+
+def extract(pd: ParsedDocument) -> list[Statement]:
+    """All attributed statements of one parsed document, in text order."""
+    text = pd.document.text
+    spans = [(p.start, p.end) for p in pd.paragraphs]
+    quotes = find_quotes(text, spans) if spans else []
+    b = _Builder(pd)
+    used_quotes: set[Quote] = set()
+
+    for para in pd.paragraphs:
+        sdoc = para.doc
+        for tok in sdoc:
+            lemma = tok.lemma_.lower()
+            if tok.lower_ == "according" and tok.nbor(1).lower_ == "to" if tok.i + 1 < len(sdoc) else False:
+                _according(b, para, tok, quotes, used_quotes)
+                continue
+            if tok.pos_ not in ("VERB", "AUX") or not is_cue_verb(tok):
+                if tok.pos_ == "NOUN" and lemma in cues.CLAIM_NOUNS:
+                    _claim_noun(b, para, tok, quotes)
+                continue
+            if _in_quote(quotes, _char(para, tok)):
+                continue
+            subj = _subject(tok)
+            if subj is None or _in_quote(quotes, _char(para, subj)):
+                continue
+            if subj.lower_ in ("it", "there") and any(c.dep_ in ("ccomp", "xcomp") for c in tok.children):
+                if subj.dep_ == "nsubjpass" or tok.tag_ == "VBN":
+                    continue
+            _verb_statement(b, para, tok, subj, quotes, used_quotes)
+
+    _name_colon_and_dash(b, pd, quotes, used_quotes)
+    _continuation_quotes(b, pd, quotes, used_quotes)
+    b.statements.sort(key=lambda s: (s.cue.start, s.speaker.start))
+    for n, s in enumerate(b.statements, 1):
+        s.id = f"{pd.document.id}:s{n}"
+    return b.statements
+
+
+def _verb_statement(b: _Builder, para: Paragraph, verb, subj, quotes, used_quotes) -> None:  # noqa: ANN001
+    text = b.text
+    lemma = verb.lemma_.lower()
+    cue_toks = _cue_tokens(verb)
+    cue = _span(text, _char(para, cue_toks[0]), _tok_end(para, cue_toks[-1]))
+    head, how = _complement(verb)
+    speaker_heads = _conjuncts(subj)
+    frame = {t.i for h in speaker_heads for t in _np_tokens(h)} | {t.i for t in cue_toks}
+    frame |= {c.i for h in speaker_heads for c in h.children if c.dep_ in ("cc", "preconj")}
+    frame_toks = [verb.doc[i] for i in frame]
+    frame_start = min(_char(para, t) for t in frame_toks)
+    frame_end = max(_tok_end(para, t) for t in frame_toks)
+    # the frame of a cue: the verb's own modifiers ("said in a statement:") before a following quote
+    tail = [t for t in verb.subtree if t.i > verb.i and not _in_quote(quotes, _char(para, t))]
+    tail_end = frame_end
+    for t in sorted(tail, key=lambda t: t.i):
+        if t.text in "“\"":
+            break
+        if t.dep_ in ("prep", "pobj", "det", "amod", "compound", "npadvmod", "advmod", "dobj", "punct") or (
+            t.head.i in frame or t.head.i < verb.i
+        ):
+            tail_end = max(tail_end, _tok_end(para, t))
+        else:
+            break
+
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and how != "clause":
+        return  # "..., reiterating the country's war goal": a paraphrase by the reporter, not a claim
+    directive = lemma in cues.DIRECTIVE_VERBS
+    denial = lemma in cues.DENIAL_VERBS
+    content: Span | None = None
+    kind = "indirect"
+    if head is not None and _in_quote(quotes, _char(para, head)):
+        q = _in_quote(quotes, _char(para, head))
+        if q is not None and (q.inner_end - q.inner_start) > 0 and _quote_is_whole(q, para, head, text):
+            content, kind = _quote_span(text, q), "direct"
+            used_quotes.add(q)
+    if content is None and head is not None:
+        if how == "rest":
+            exclude = frame | {t.i for t in verb.subtree if t.i <= verb.i}
+        else:
+            exclude = frame | {t.i for t in verb.subtree if t.i < verb.i and t.i not in {x.i for x in head.subtree}}
+        toks = _content_tokens(head, exclude)
+        if toks:
+            content = _balanced(text, _char(para, toks[0]), _tok_end(para, toks[-1]))
+            if any(ch in content.text for ch in "“”\"‘"):
+                kind = "partial"
+    if content is None or (content and len(content.text.split()) < 3 and how != "clause"):
+        q = _adjacent_quote(quotes, text, frame_start, max(frame_end, tail_end))
+        if q is not None:
+            content, kind = _quote_span(text, q), "direct"
+            used_quotes.add(q)
+    if content is None:
+        return
+    if denial and how not in ("clause",) and kind != "direct":
+        return  # "rejected the proposal" is an act, not a denial of a claim
+    for sh in speaker_heads:
+        toks = _np_tokens(sh)
+        speaker = _span(text, _char(para, toks[0]), _tok_end(para, toks[-1]))
+        b.add(speaker, cue, content, kind, negated=denial and kind != "direct", directive=directive)
+
+
+def _quote_is_whole(q: Quote, para: Paragraph, head, text: str) -> bool:  # noqa: ANN001
+    """The complement lies wholly inside the quote (a direct quote), not a partial one."""
+    toks = [t for t in head.subtree if not t.is_punct]
+    inside = sum(1 for t in toks if q.contains(_char(para, t)))
+    return inside >= 0.8 * max(1, len(toks))
+
+
+def _according(b: _Builder, para: Paragraph, tok, quotes, used_quotes) -> None:  # noqa: ANN001
+    """"P, according to X" / "According to X, P"."""
+    to = tok.nbor(1)
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return
+    head = tok.head
+    if head.lemma_.lower() in cues.SPEECH_VERBS and _subject(head) is not None:
+        return  # "X told Y ..., according to the readout": X is the speaker, the readout the channel
+    while head.dep_ not in ("ROOT", "ccomp", "conj") and head.head is not head:
+        head = head.head
+    text = b.text
+    cue = _span(text, _char(para, tok), _tok_end(para, to))
+    exclude = {t.i for t in tok.subtree}
+    q = _in_quote(quotes, _char(para, head))
+    if q is not None:
+        content, kind = _quote_span(text, q), "direct"
+        used_quotes.add(q)
+    else:
+        toks = _content_tokens(head, exclude)
+        if not toks:
+            return
+        content = _span(text, _char(para, toks[0]), _tok_end(para, toks[-1]))
+        kind = "according_to"
+    for sh in _conjuncts(pobj):
+        np = _np_tokens(sh)
+        speaker = _span(text, _char(para, np[0]), _tok_end(para, np[-1]))
+        b.add(speaker, cue, content, kind, negated=False, directive=False)
+
+
+def _claim_noun(b: _Builder, para: Paragraph, noun, quotes) -> None:  # noqa: ANN001
+    """"statements from both the US and France that P": the claim's source and its clause."""
+    clause = next(
+        (
+            c
+            for c in noun.children
+            if c.dep_ in ("acl", "ccomp", "relcl") and any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children)
+        ),
+        None,
+    )
+    if clause is None:
+        # the parser often hangs "that P" off the noun's governor: look just right of the source phrase
+        nxt = [t for t in noun.doc[noun.i + 1 :] if t.lower_ == "that" and t.dep_ == "mark"]
+        if not nxt or nxt[0].i - noun.i > 12:
+            return
+        clause = nxt[0].head
+        if clause.i < noun.i:
+            return
+    source = None
+    for c in noun.children:
+        if c.dep_ == "poss":
+            source = c
+        if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
+            source = next((g for g in c.children if g.dep_ == "pobj"), None) or source
+    if source is None or source.pos_ not in ("PROPN", "NOUN"):
+        return
+    governor = noun.head.head if noun.dep_ == "pobj" else noun.head
+    denial = governor.lemma_.lower() in cues.DENIAL_VERBS
+    text = b.text
+    toks = _content_tokens(clause, set())
+    if not toks:
+        return
+    content = _span(text, _char(para, toks[0]), _tok_end(para, toks[-1]))
+    cue = _span(text, _char(para, noun), _tok_end(para, noun))
+    kind = "partial" if any(ch in content.text for ch in "“”\"") else "indirect"
+    for sh in _conjuncts(source):
+        np = _np_tokens(sh)
+        speaker = _span(text, _char(para, np[0]), _tok_end(para, np[-1]))
+        b.add(speaker, cue, content, kind, negated=denial, directive=False)
+
+
+def _name_colon_and_dash(b: _Builder, pd: ParsedDocument, quotes, used_quotes) -> None:  # noqa: ANN001
+    """"Name: “...”" at a paragraph's start and "“...” – Name" at its end."""
+    text = b.text
+    for para in pd.paragraphs:
+        ptext = text[para.start : para.end]
+        m = _NAME_COLON.match(ptext)
+        if m:
+            q = next((q for q in quotes if q.start == para.start + m.end()), None)
+            if q is not None and q not in used_quotes:
+                speaker = _span(text, para.start + m.start(1), para.start + m.end(1))
+                colon = para.start + m.end(1)
+                b.add(speaker, _span(text, colon, colon + 1), _quote_span(text, q), "direct", False, False)
+                used_quotes.add(q)
+        m = _DASH_NAME.search(ptext)
+        if m:
+            q = next((q for q in quotes if q.end == para.start + m.start() + 1), None)
+            if q is not None and q not in used_quotes:
+                name = m.group(1).rstrip(" .")
+                s = para.start + m.start(1)
+                dash_at = para.start + m.start() + 1 + (len(m.group(0)) - len(m.group(0)[1:].lstrip()))
+                dash = _span(text, dash_at, dash_at + 1) if text[dash_at] in "–—-" else _span(text, s - 2, s - 1)
+                b.add(_span(text, s, s + len(name)), dash, _quote_span(text, q), "direct", False, False)
+                used_quotes.add(q)
+
+
+def _continuation_quotes(b: _Builder, pd: ParsedDocument, quotes, used_quotes) -> None:  # noqa: ANN001
+    """A full quote with no cue of its own, right after a direct quote, continues that speaker."""
+    text = b.text
+    covered = [(s.content.start, s.content.end) for s in b.statements]
+    for q in quotes:
+        if q in used_quotes or any(s <= q.inner_start < e for s, e in covered):
+            continue
+        inner = text[q.inner_start : q.inner_end]
+        if len(inner.split()) < 6 or not q.closed and q.inner_end - q.inner_start < 20:
+            continue  # scare quotes, nicknames and titles are not statements
+        prev = [s for s in b.statements if s.content.end <= q.start and s.kind == "direct"]
+        if not prev:
+            continue
+        last = max(prev, key=lambda s: s.content.end)
+        para_last = pd.paragraph_at(last.content.start)
+        para_q = pd.paragraph_at(q.start)
+        if para_last is None or para_q is None or para_q.index - para_last.index > 1:
+            continue
+        between = text[last.content.end : q.start]
+        if len(between) > 200:
+            continue
+        b.add(last.speaker, last.cue, _quote_span(text, q), "direct", False, not last.is_assertion)
+        used_quotes.add(q)
