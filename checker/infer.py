@@ -1,0 +1,134 @@
+"""NLI on candidate pairs (both directions), a rule for numbers stated differently, and the reason."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from checker import config
+from checker.errors import ModelError
+from checker.records import Candidate, Contradiction, Statement
+
+ANTONYMS = {
+    frozenset(p)
+    for p in [
+        ("approve", "reject"), ("agree", "refuse"), ("agree", "reject"), ("accept", "reject"),
+        ("support", "oppose"), ("rise", "fall"), ("increase", "decrease"), ("win", "lose"),
+        ("confirm", "deny"), ("allow", "ban"), ("open", "close"), ("up", "down"), ("more", "fewer"),
+        ("higher", "lower"), ("gain", "loss"), ("true", "false"), ("guilty", "innocent"),
+        ("succeed", "fail"), ("began", "ended"), ("start", "stop"), ("alive", "dead"),
+    ]
+}  # fmt: skip
+_NEGATION = re.compile(r"\b(?:not|never|no|n't|neither|nor|none)\b|n't\b", re.I)
+_NUMBER = re.compile(r"\b(\d[\d,]*(?:\.\d+)?)\s*(%|percent|per cent)?\s*([a-z]+)?", re.I)
+_WORD = re.compile(r"[a-z]+")
+
+
+@dataclass
+class NLIModel:
+    """A cross-encoder with ``predict(pairs) -> [{"entailment": p, "neutral": p, "contradiction": p}]``."""
+
+    encoder: object  # sentence_transformers.CrossEncoder
+    labels: tuple[str, ...]
+    path: str
+
+    def predict(self, pairs: Sequence[tuple[str, str]], batch_size: int = config.NLI_BATCH_SIZE) -> list[dict]:
+        if not pairs:
+            return []
+        probs = self.encoder.predict(
+            list(pairs), batch_size=batch_size, apply_softmax=True, convert_to_numpy=True, show_progress_bar=False
+        )
+        probs = np.asarray(probs, dtype=np.float64).reshape(len(pairs), len(self.labels))
+        return [{label: float(p[i]) for i, label in enumerate(self.labels)} for p in probs]
+
+
+@lru_cache(maxsize=2)
+def load_nli(path: str | Path | None = None) -> NLIModel:
+    """The project's NLI cross-encoder from ``models/`` (or ``path``), loaded once per process."""
+    path = Path(path or config.NLI_MODEL_DIR)
+    if not (path / "config.json").is_file():
+        raise ModelError(f"NLI model not found at {path} (rebuild it with: python models/train_nli.py)")
+    from sentence_transformers.cross_encoder import CrossEncoder
+
+    try:
+        enc = CrossEncoder(str(path), device="cpu", max_length=config.NLI_MAX_LENGTH, local_files_only=True)
+        enc.model.float()  # weights ship in fp16; fp32 matmuls are faster and exact on CPU
+    except Exception as exc:  # noqa: BLE001 - any load failure is a broken model file for the user
+        raise ModelError(f"cannot load the NLI model at {path}: {type(exc).__name__}: {exc}") from exc
+    id2label = enc.model.config.id2label
+    labels = tuple(str(id2label[i]).lower() for i in range(len(id2label)))
+    if set(labels) != set(config.NLI_LABELS):
+        raise ModelError(f"NLI model at {path} has labels {labels}, expected {config.NLI_LABELS}")
+    return NLIModel(enc, labels, str(path))
+
+
+def numbers(text: str) -> dict[str, str]:
+    """``{"people": "630", ...}``: each number keyed by the word it counts."""
+    out = {}
+    for value, pct, word in _NUMBER.findall(text):
+        key = "percent" if pct else (word or "").lower()
+        if key:
+            out[key] = value.replace(",", "")
+    return out
+
+
+def numeric_conflict(a: str, b: str) -> str | None:
+    na, nb = numbers(a), numbers(b)
+    for key in sorted(na.keys() & nb.keys()):
+        if na[key] != nb[key]:
+            return f"{na[key]} vs {nb[key]} {key}"
+    return None
+
+
+def _lemmas(text: str) -> set[str]:
+    words = set(_WORD.findall(text.lower()))
+    return words | {w[:-1] for w in words if w.endswith("d") or w.endswith("s")} | {
+        w[:-2] for w in words if w.endswith("ed")
+    }
+
+
+def reason(a: Statement, b: Statement) -> tuple[str, str]:
+    """The kind of contradiction and a short human reason."""
+    if a.speaker_id == b.speaker_id:
+        return "reversal", f"{a.speaker_name} said opposite things on {a.date or '?'} and {b.date or '?'}"
+    deny = a if a.negated else b if b.negated else None
+    if deny is not None:
+        other = b if deny is a else a
+        return "denial", f"{deny.speaker_name} denies what {other.speaker_name} asserts"
+    num = numeric_conflict(a.proposition, b.proposition)
+    if num:
+        return "numeric", f"different figures: {num}"
+    if bool(_NEGATION.search(a.proposition)) != bool(_NEGATION.search(b.proposition)):
+        return "negation", "one statement negates the other"
+    la, lb = _lemmas(a.proposition), _lemmas(b.proposition)
+    for pair in ANTONYMS:
+        x, y = tuple(pair)
+        if (x in la and y in lb) or (y in la and x in lb):
+            return "antonym", f"'{x}' vs '{y}'"
+    return "other", "the NLI model judges the statements incompatible"
+
+
+def score(
+    candidates: Sequence[Candidate], statements: dict[str, Statement], model: NLIModel
+) -> list[Contradiction]:
+    """Score each candidate in both directions; contradiction = the higher of the two, or the number rule."""
+    pairs = []
+    for c in candidates:
+        pa, pb = statements[c.a].proposition, statements[c.b].proposition
+        pairs += [(pa, pb), (pb, pa)]
+    probs = model.predict(pairs)
+    out = []
+    for k, c in enumerate(candidates):
+        a, b = statements[c.a], statements[c.b]
+        ab, ba = probs[2 * k], probs[2 * k + 1]
+        value = max(ab["contradiction"], ba["contradiction"])
+        kind, why = reason(a, b)
+        if kind == "numeric" and c.similarity >= 0.6:
+            value = max(value, 0.9)  # same claim, different figure: a contradiction whatever NLI says
+        out.append(Contradiction(a, b, value, ab, ba, c.similarity, kind, why))
+    return out

@@ -1,0 +1,91 @@
+"""Candidate pairs for NLI: across speakers or documents (or one speaker at two dates), pruned by
+embedding similarity and shared entities, so NLI never sees all N² pairs."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from checker import config
+from checker.records import Candidate, Statement
+
+_ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z’'\-]+(?:\s+[A-Z][a-zA-Z’'\-]+)*)|\b(\d[\d,.]*)\b")
+_STOP = frozenset("The A An It He She They We I In On At But And Or If This That These Those".split())
+
+
+def anchors(text: str) -> set[str]:
+    """Names and numbers in a proposition: what two statements must share to be about the same thing."""
+    out = set()
+    for m in _ENTITY.finditer(text):
+        word = m.group(0).strip()
+        if word and word not in _STOP:
+            out.add(word.lower().replace(",", ""))
+    return out
+
+
+def comparable(a: Statement, b: Statement) -> bool:
+    """Statements worth comparing: different speakers or documents, or one speaker on two dates."""
+    if not (a.is_assertion and b.is_assertion):
+        return False
+    if a.content.start == b.content.start and a.doc_id == b.doc_id:
+        return False  # one statement split over coordinated speakers
+    if a.speaker_id != b.speaker_id:
+        return True
+    return a.doc_id != b.doc_id and (a.date or "") != (b.date or "")
+
+
+def _pairs(counts: Counter) -> int:
+    return sum(k * (k - 1) // 2 for k in counts.values())
+
+
+def count_comparable(statements: Sequence[Statement]) -> int:
+    """How many pairs ``comparable`` admits, counted without enumerating them.
+
+    All pairs of assertions, less those of one speaker on one date (one document has one date), less
+    those of one statement split over coordinated speakers.
+    """
+    live = [s for s in statements if s.is_assertion]
+    n = len(live)
+    same_speaker_date = _pairs(Counter((s.speaker_id, s.date or "") for s in live))
+    split = _pairs(Counter((s.doc_id, s.content.start) for s in live))
+    split_same_speaker = _pairs(Counter((s.doc_id, s.content.start, s.speaker_id) for s in live))
+    return n * (n - 1) // 2 - same_speaker_date - (split - split_same_speaker)
+
+
+def candidates(
+    statements: Sequence[Statement],
+    vectors: np.ndarray,
+    *,
+    min_similarity: float = config.PAIR_MIN_SIMILARITY,
+    min_similarity_shared: float = config.PAIR_MIN_SIMILARITY_SHARED,
+    max_per_statement: int = config.PAIR_MAX_PER_STATEMENT,
+    block: int = 1024,
+) -> list[Candidate]:
+    """Pairs above the similarity bar (a lower bar where they share a name or number), best first."""
+    n = len(statements)
+    keys = [anchors(s.proposition) for s in statements]
+    found: dict[tuple[int, int], Candidate] = {}
+    for lo in range(0, n, block):
+        sims = vectors[lo : lo + block] @ vectors.T
+        for r, row in enumerate(sims):
+            i = lo + r
+            order = np.argsort(-row, kind="stable")
+            kept = 0
+            for j in order:
+                j = int(j)
+                sim = float(row[j])
+                if sim < min_similarity_shared or kept >= max_per_statement:
+                    break
+                if j == i or not comparable(statements[i], statements[j]):
+                    continue
+                shared = tuple(sorted(keys[i] & keys[j]))
+                if sim < min_similarity and not shared:
+                    continue
+                kept += 1
+                a, b = (i, j) if i < j else (j, i)
+                if (a, b) not in found:
+                    found[(a, b)] = Candidate(statements[a].id, statements[b].id, sim, shared)
+    return sorted(found.values(), key=lambda c: (-c.similarity, c.a, c.b))

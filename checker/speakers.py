@@ -1,0 +1,254 @@
+"""Speaker resolution: one entity per speaker across mentions and documents.
+
+"Prime Minister Benjamin Netanyahu" = "Netanyahu" = "the prime minister" = "he";
+"the Prime Minister's Office (PMO)" = "the PMO"; "they" after "Both the US and France" = both;
+anonymous sources ("a senior Western diplomat") stay anonymous, one entity per document.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+
+from checker.records import Speaker, Statement
+from checker.segment import ParsedDocument
+
+PRONOUNS = {
+    "he": "person", "she": "person", "him": "person", "her": "person",
+    "it": "org", "they": "plural", "them": "plural", "we": "self", "i": "self", "who": "rel",
+}  # fmt: skip
+_DETERMINERS = re.compile(r"^(?:the|a|an|both|either|neither)\s+", re.I)
+_ACRONYM = re.compile(r"((?:[Tt]he\s+)?[A-Z][\w’'.\-]*(?:\s+(?:of\s+|for\s+|and\s+|the\s+)?[A-Z][\w’'.\-]*)*)\s+\(([A-Z][A-Za-z]{1,7})\)")
+TITLE_WORDS = frozenset(
+    """
+    prime minister president vice secretary foreign defense defence finance interior strategic affairs
+    chancellor premier spokesman spokeswoman spokesperson senator sen. rep. representative governor gov.
+    mayor ambassador envoy general gen. chief director chairman chairwoman king queen leader speaker
+    state special adviser advisor czar justice judge attorney commissioner ceo minister's
+    """.split()
+)
+TITLE_ABBREVIATIONS = {"pm": "prime minister", "fm": "foreign minister", "potus": "president"}
+#: Other names of one place, so "the US" and "the United States" are one speaker.
+PLACE_ALIASES = {
+    "us": "United States", "u.s.": "United States", "usa": "United States", "u.s.a.": "United States",
+    "united states": "United States", "america": "United States", "washington": "United States",
+    "uk": "United Kingdom", "u.k.": "United Kingdom", "britain": "United Kingdom",
+    "great britain": "United Kingdom", "paris": "France", "jerusalem": "Israel",
+}  # fmt: skip
+ANONYMOUS_HEADS = frozenset(
+    """
+    official officials source sources diplomat diplomats spokesman spokeswoman spokesperson aide aides
+    analyst analysts expert experts observer observers person people insider insiders critic critics
+    resident residents witness witnesses member members lawmaker lawmakers staffer staffers
+    """.split()
+)
+
+
+def normalize(text: str) -> str:
+    text = text.replace("’", "'").replace("‘", "'").strip(" \t\n\"“”'.,")
+    text = _DETERMINERS.sub("", text)
+    return re.sub(r"\s+", " ", text)
+
+
+def slug(text: str) -> str:
+    ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+
+
+@dataclass
+class _Mention:
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON, ORG, GPE, NORP or ""
+    is_subject: bool
+
+
+@dataclass
+class _DocIndex:
+    """Per-document facts: named mentions in order, titles held by people, acronyms."""
+
+    pd: ParsedDocument
+    mentions: list[_Mention]
+    titles: list[tuple[int, str, str]]  # (offset, title, person name)
+    acronyms: dict[str, str]  # "PMO" -> "Prime Minister's Office"
+
+
+def _index(pd: ParsedDocument) -> _DocIndex:
+    mentions, titles = [], []
+    for para in pd.paragraphs:
+        for ent in para.doc.ents:
+            if ent.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
+                continue
+            start = para.start + ent.start_char
+            is_subj = ent.root.dep_ in ("nsubj", "nsubjpass")
+            mentions.append(_Mention(pd.document.id, start, start + len(ent.text), ent.text, ent.label_, is_subj))
+            if ent.label_ == "PERSON":
+                title = _title_before(ent)
+                if title:
+                    titles.append((start, title, ent.text))
+    acronyms = {}
+    for m in _ACRONYM.finditer(pd.document.text):
+        expansion, acr = normalize(m.group(1)), m.group(2)
+        initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’]*", expansion) if w[0].isupper())
+        if initials.upper().startswith(acr.upper()[:2]):
+            acronyms[acr] = expansion
+    return _DocIndex(pd, mentions, titles, acronyms)
+
+
+def _title_before(ent) -> str:  # noqa: ANN001
+    """"Prime Minister Benjamin Netanyahu" -> "prime minister"; words of a title right before a name."""
+    words = []
+    i = ent.start - 1
+    while i >= 0 and ent.doc[i].lower_ in TITLE_WORDS | {"of"}:
+        words.insert(0, ent.doc[i].lower_)
+        i -= 1
+    while words and words[0] == "of":
+        words.pop(0)
+    return " ".join(words)
+
+
+def _strip_title(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in {w.rstrip(".") for w in TITLE_WORDS}:
+        words.pop(0)
+    return " ".join(words)
+
+
+class Resolver:
+    """Maps speaker mentions to entities; shared by all documents of one run."""
+
+    def __init__(self, parsed: list[ParsedDocument]) -> None:
+        self.index = {pd.document.id: _index(pd) for pd in parsed}
+        self.people: dict[str, str] = {}  # surname -> longest full name seen
+        for idx in self.index.values():
+            for m in idx.mentions:
+                if m.label == "PERSON":
+                    name = _strip_title(normalize(m.text))
+                    surname = name.split()[-1]
+                    if len(name) > len(self.people.get(surname, "")):
+                        self.people[surname] = name
+        self.speakers: dict[str, Speaker] = {}
+
+    # -- canonical names -------------------------------------------------------------------------
+    def _entity(self, name: str, kind: str, doc_id: str | None = None) -> Speaker:
+        key = slug(name) + (f"@{slug(doc_id)}" if doc_id else "")
+        if key not in self.speakers:
+            self.speakers[key] = Speaker(id=key, name=name, kind=kind)
+        return self.speakers[key]
+
+    def _person(self, name: str) -> Speaker:
+        name = _strip_title(name)
+        surname = name.split()[-1]
+        return self._entity(self.people.get(surname, name), "person")
+
+    def _titled(self, idx: _DocIndex, title: str, offset: int) -> Speaker | None:
+        title = TITLE_ABBREVIATIONS.get(title.lower(), title.lower())
+        held = [t for t in idx.titles if t[1].endswith(title) or title.endswith(t[1])]
+        if not held:
+            return None
+        before = [t for t in held if t[0] <= offset]
+        return self._person((before[-1] if before else held[0])[2])
+
+    def named(self, doc_id: str, text: str, label: str, offset: int) -> Speaker:
+        """The entity of a non-pronoun mention."""
+        idx = self.index[doc_id]
+        norm = normalize(text)
+        low = norm.lower()
+        if norm in idx.acronyms:
+            norm = idx.acronyms[norm]
+        for acr, exp in idx.acronyms.items():  # "The Prime Minister's Office (PMO)" -> the expansion
+            if norm.endswith(f"({acr})"):
+                norm = exp
+        low = norm.lower()
+        words = low.split()
+        if len(words) > 1 and _is_title(" ".join(words[1:])) and not _is_title(words[0]):
+            low = " ".join(words[1:])  # "Lebanese FM", "the Israeli prime minister": a nationality, then a title
+        if low in TITLE_ABBREVIATIONS or low in TITLE_WORDS or _is_title(low):
+            person = self._titled(idx, low, offset)
+            if person is not None:
+                return person
+        if low in PLACE_ALIASES:
+            return self._entity(PLACE_ALIASES[low], "place")
+        if label == "PERSON" or (norm.split()[-1] in self.people and label in ("", "PERSON")):
+            return self._person(norm)
+        head = low.split()[-1] if low else ""
+        if label in ("GPE", "NORP"):
+            return self._entity(norm, "place")
+        if label == "ORG" or (norm[:1].isupper() and head not in ANONYMOUS_HEADS):
+            return self._entity(norm, "organization")
+        return self._entity(norm, "anonymous", doc_id)
+
+    def antecedent(self, doc_id: str, pronoun: str, offset: int, speakers_before: list[list[Speaker]]) -> list[Speaker]:
+        """The nearest compatible antecedent of a pronoun at ``offset``; a list, since "they" may be several."""
+        want = PRONOUNS.get(pronoun.lower(), "")
+        if speakers_before:  # the speakers of earlier statements, most recent last
+            for group in reversed(speakers_before[-4:]):
+                if want == "plural" and (len(group) > 1 or group[0].kind in ("anonymous",)):
+                    return group
+                if want == "person" and len(group) == 1 and group[0].kind == "person":
+                    return group
+                if want == "org" and len(group) == 1 and group[0].kind in ("organization", "place"):
+                    return group
+        idx = self.index[doc_id]
+        for m in reversed([m for m in idx.mentions if m.start < offset and m.is_subject]):
+            if want == "person" and m.label == "PERSON":
+                return [self._person(normalize(m.text))]
+            if want == "org" and m.label in ("ORG", "GPE"):
+                return [self.named(doc_id, m.text, m.label, m.start)]
+        return []
+
+
+def _is_title(low: str) -> bool:
+    words = low.split()
+    return bool(words) and all(w in TITLE_WORDS or w in TITLE_ABBREVIATIONS or w in ("of", "the") for w in words)
+
+
+def _label_of(pd: ParsedDocument, start: int, end: int) -> str:
+    para = pd.paragraph_at(start)
+    if para is None:
+        return ""
+    span = para.doc.char_span(start - para.start, end - para.start, alignment_mode="expand")
+    if span is None:
+        return ""
+    for ent in para.doc.ents:
+        if ent.start <= span.root.i < ent.end:
+            return ent.label_
+    return ""
+
+
+def resolve(parsed: list[ParsedDocument], statements: list[Statement]) -> tuple[list[Statement], list[Speaker]]:
+    """Give every statement a speaker entity; a plural pronoun with several antecedents splits the statement."""
+    resolver = Resolver(parsed)
+    by_doc = {pd.document.id: pd for pd in parsed}
+    out: list[Statement] = []
+    history: dict[str, list[list[Speaker]]] = {}
+    last_cue: dict[str, tuple[int, list[Speaker]]] = {}
+    for st in statements:
+        pd = by_doc[st.doc_id]
+        before = history.setdefault(st.doc_id, [])
+        text = st.speaker.text
+        if text.lower() in PRONOUNS:
+            found = resolver.antecedent(st.doc_id, text, st.speaker.start, before)
+            if not found:
+                found = [resolver._entity(f"unresolved '{text}'", "unresolved", st.doc_id)]
+        elif text.lower() in ("both", "all"):
+            found = before[-1] if before else [resolver._entity(text, "unresolved", st.doc_id)]
+        else:
+            found = [resolver.named(st.doc_id, text, _label_of(pd, st.speaker.start, st.speaker.end), st.speaker.start)]
+        # coordinated speakers of one cue ("Both the US and France") form one group for a later "they"
+        prev = last_cue.get(st.doc_id)
+        if prev and prev[0] == st.cue.start and before:
+            before[-1] = before[-1] + [s for s in found if s not in before[-1]]
+        else:
+            before.append(list(found))
+        last_cue[st.doc_id] = (st.cue.start, before[-1])
+        for k, sp in enumerate(found):
+            sp.mentions.append((st.doc_id, st.speaker.start, st.speaker.end, st.speaker.text))
+            sid = st.id if len(found) == 1 else f"{st.id}.{k + 1}"
+            out.append(replace(st, id=sid, speaker_id=sp.id, speaker_name=sp.name))
+    used = {s.speaker_id for s in out}
+    speakers = sorted((s for s in resolver.speakers.values() if s.id in used), key=lambda s: s.id)
+    return out, speakers
