@@ -154,8 +154,9 @@ def _cue_tokens(verb) -> list:  # noqa: ANN001
 def _complement(verb):  # noqa: ANN001, ANN202
     """The token heading the reported content of ``verb``, and how it was found."""
     lemma = verb.lemma_.lower()
+    parts = cues.CUE_PARTS.get(lemma, set())
     for child in verb.children:
-        if child.dep_ == "ccomp" and not _nested_cue_left(verb, child):
+        if child.dep_ == "ccomp" and child.lower_ not in parts and not _nested_cue_left(verb, child):
             return child, "clause"
     for child in verb.children:  # "made clear ... that P": the clause hangs off "clear"
         if child.lower_ in cues.CUE_PARTS.get(lemma, set()):
@@ -239,7 +240,7 @@ def _content_tokens(head, exclude: set[int]) -> list:  # noqa: ANN001
     toks = [doc[i] for i in best]
     while toks and (toks[0].is_punct or toks[0].lower_ in _EDGE_WORDS) and toks[0].text not in "“\"‘":
         toks = toks[1:]
-    while toks and (toks[-1].lower_ in _EDGE_WORDS or toks[-1].text in ",;:—–-"):
+    while toks and (toks[-1].lower_ in _EDGE_WORDS or toks[-1].text in ",;:—–-."):
         toks = toks[:-1]
     return toks
 

@@ -208,7 +208,7 @@ def _run(
 
         with _progress() as on_stage:
             report: Report = pipeline.check(
-                documents, threshold=threshold, skipped=skipped, on_stage=on_stage
+                documents, threshold=threshold, skipped=skipped, on_stage=on_stage, nli=view == "check"
             )
         to_terminal = output is None and sys.stdout.isatty()
         width = shutil.get_terminal_size().columns if to_terminal else 120

@@ -18,7 +18,8 @@ FORMATS = ("table", "json", "jsonl", "markdown", "html")
 VIEWS = ("check", "statements")
 
 _CLIP = 300
-_QUOTED_KINDS = ("direct", "partial", "mixed")
+_QUOTED_KINDS = ("direct",)
+_QUOTES = "\"“”‘’'«»"
 
 
 def render(
@@ -111,9 +112,18 @@ def _clip(text: str, limit: int = _CLIP) -> str:
 
 def _said(st: Statement, limit: int = _CLIP) -> str:
     content = _clip(st.content.text, limit)
-    if st.kind in _QUOTED_KINDS and content[:1] not in "\"“'‘":
+    if st.kind in _QUOTED_KINDS and content[:1] not in _QUOTES:
         content = f"“{content}”"
     return content
+
+
+def _restates(st: Statement) -> bool:
+    """Whether the proposition says something the content does not show as is (worth a second line)."""
+
+    def norm(text: str) -> str:
+        return " ".join("".join(ch for ch in text.lower() if ch.isalnum() or ch.isspace()).split())
+
+    return bool(st.proposition) and norm(st.proposition) != norm(st.content.text)
 
 
 def _doc_label(report: Report, doc_id: str) -> str:
@@ -205,8 +215,8 @@ def _print_check_table(console: Console, report: Report) -> None:
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Score", justify="right", no_wrap=True)
     table.add_column("Reason", min_width=8, max_width=24)
-    table.add_column("Statement A", ratio=1)
-    table.add_column("Statement B", ratio=1)
+    table.add_column("Statement A", ratio=1, overflow="fold")
+    table.add_column("Statement B", ratio=1, overflow="fold")
     for i, c in enumerate(report.contradictions, start=1):
         reason = Text(c.reason)
         if c.explanation:
@@ -231,13 +241,13 @@ def _print_statements_table(console: Console, report: Report) -> None:
     table.add_column("Speaker", max_width=28)
     table.add_column("Cue", max_width=16)
     table.add_column("Statement", ratio=1)
-    table.add_column("Document", max_width=28)
+    table.add_column("Document", overflow="fold")
     table.add_column("Offsets", no_wrap=True)
     for sp, sts in groups:
         for j, st in enumerate(sts):
             who = Text.assemble((sp.name, "bold"), "\n", (sp.kind, "dim")) if j == 0 else Text("")
             said = Text(_said(st))
-            if st.proposition and st.proposition.strip() != st.content.text.strip():
+            if _restates(st):
                 said.append("\n→ " + _clip(st.proposition), style="dim")
             if st.negated:
                 said.append("\n(denial)", style="dim")
@@ -293,7 +303,7 @@ def to_markdown(report: Report, *, view: str = "check") -> str:
                     f"[{st.content.start}:{st.content.end}]"
                 )
                 lines.append(item)
-                if st.proposition and st.proposition.strip() != st.content.text.strip():
+                if _restates(st):
                     lines.append(f"  - proposition: {_md(_clip(st.proposition))}")
     else:
         lines = ["# Contradictions", "", summary(report)]
@@ -362,7 +372,7 @@ def to_html(report: Report, *, view: str = "check", standalone: bool = False) ->
             rows = []
             for st in sts:
                 said = _h(_said(st, 2000))
-                if st.proposition and st.proposition.strip() != st.content.text.strip():
+                if _restates(st):
                     said += f'<br><span class="meta">→ {_h(st.proposition)}</span>'
                 rows.append(
                     [

@@ -53,7 +53,7 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         start, end = m.start() + lead, m.end() - trail
         while end - start > _MAX_PARAGRAPH_CHARS:
             cut = _split_point(text, start, start + _MAX_PARAGRAPH_CHARS)
-            spans.append((start, cut))
+            spans.append((start, len(text[:cut].rstrip())))
             start = cut
             while start < end and text[start].isspace():
                 start += 1

@@ -1,0 +1,58 @@
+"""One entity per speaker: names, titles, acronyms, pronouns, coordination, anonymous sources."""
+
+from stages import by_speaker, run
+
+
+def test_acronym_and_expansion_are_one_speaker():
+    text = (
+        "The Prime Minister’s Office (PMO) issued a statement saying the talks went well.\n"
+        "The teams met on Thursday, the PMO said.\n"
+        "The Prime Minister's Office said the talks would continue."
+    )
+    sts = run(text)
+    assert {s.speaker_name for s in sts} == {"Prime Minister's Office"}
+    assert len(sts) >= 2
+
+
+def test_full_name_surname_and_title():
+    text = (
+        "Prime Minister Benjamin Netanyahu said the talks had failed.\n"
+        "Netanyahu said the army would continue.\n"
+        "“We will not stop,” the prime minister said upon landing in New York."
+    )
+    sts = run(text)
+    assert [s.speaker_name for s in sts] == ["Benjamin Netanyahu"] * 3
+    assert len({s.speaker_id for s in sts}) == 1
+
+
+def test_pronouns_take_the_nearest_compatible_antecedent():
+    text = (
+        "The PMO said the meeting had ended. It added that talks would continue.\n"
+        "Antony Blinken said the deal was close. He added that Israel had agreed."
+    )
+    sts = run(text)
+    assert [s.speaker_name for s in sts] == ["PMO", "PMO", "Antony Blinken", "Antony Blinken"]
+
+
+def test_they_after_coordinated_speakers_splits():
+    text = (
+        "Both the US and France made clear that Israel had agreed to the plan. "
+        "They indicated surprise that Israel had rejected it."
+    )
+    sts = run(text)
+    they = [s for s in sts if s.speaker.text == "They"]
+    assert sorted(s.speaker_name for s in they) == ["France", "United States"]
+    assert len({s.id for s in sts}) == len(sts)
+
+
+def test_anonymous_sources_stay_anonymous_per_document():
+    t = "A senior Western diplomat said the plan had been agreed."
+    sts = run(t, t)
+    assert all(s.speaker_name == "senior Western diplomat" for s in sts)
+    assert len({s.speaker_id for s in sts}) == 2
+
+
+def test_same_person_across_documents():
+    sts = run("Secretary of State Antony Blinken said the deal was close.", "Blinken said the deal was dead.")
+    assert len({s.speaker_id for s in sts}) == 1
+    assert by_speaker(sts, "Antony Blinken")
