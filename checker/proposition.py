@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from checker.segment import ParsedDocument
 from checker.records import Statement
+from checker.segment import ParsedDocument
+from checker.speakers import PRONOUNS
 
 _NEGATORS = frozenset({"not", "n't", "never"})
 _THIRD_PERSON = {"he": "person", "she": "person", "it": "org", "they": "plural"}
@@ -15,8 +16,9 @@ _QUOTE_MARKS = re.compile(r"[“”\"‘]|(?<![A-Za-z])’|’(?![A-Za-z])")
 
 def _edits_negate(root) -> list[tuple[int, int, str]]:  # noqa: ANN001
     """Character edits (relative to the parse) that negate the clause headed by ``root``."""
-    for child in root.children:
-        if child.dep_ == "neg":  # denying a negative asserts the positive
+    near = list(root.children) + [g for c in root.children if c.dep_ in ("acomp", "attr", "xcomp") for g in c.children]
+    for child in near:
+        if child.dep_ == "neg" and child.i > root.i - 3:  # denying a negative asserts the positive
             end = child.idx + len(child.text_with_ws)
             return [(child.idx, end, "")]
     auxes = [c for c in root.children if c.dep_ in ("aux", "auxpass") and c.i < root.i]
@@ -58,7 +60,8 @@ def build(st: Statement, pd: ParsedDocument, speaker_kind: str = "") -> str:
                 subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 want = _THIRD_PERSON.get(subj.lower_) if subj is not None else None
                 if want and st.speaker_name and _agrees(want, speaker_kind):
-                    edits.append((subj.idx, subj.idx + len(subj.text), st.speaker_name))
+                    name = st.speaker.text if st.speaker.text.lower() not in PRONOUNS else st.speaker_name
+                    edits.append((subj.idx, subj.idx + len(subj.text), name))
             text = _apply(para.doc.text[span.start_char : span.end_char], span.start_char, edits)
     elif st.negated:
         return f"It is not true that {_clean(text)}"
@@ -69,7 +72,7 @@ def _agrees(pronoun_kind: str, speaker_kind: str) -> bool:
     if pronoun_kind == "person":
         return speaker_kind == "person"
     if pronoun_kind == "org":
-        return speaker_kind in ("organization", "place")
+        return speaker_kind in ("organization", "place", "anonymous")
     return False
 
 

@@ -211,10 +211,10 @@ def _print_check_table(console: Console, report: Report) -> None:
     if not report.contradictions:
         console.print(Text(summary(report)))
         return
-    table = Table(title="Contradictions", show_lines=True, expand=False)
+    table = Table(title="Contradictions", show_lines=True, expand=True)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Score", justify="right", no_wrap=True)
-    table.add_column("Reason", min_width=8, max_width=24)
+    table.add_column("Reason", min_width=8, max_width=20)
     table.add_column("Statement A", ratio=1, overflow="fold")
     table.add_column("Statement B", ratio=1, overflow="fold")
     for i, c in enumerate(report.contradictions, start=1):
@@ -237,12 +237,11 @@ def _print_statements_table(console: Console, report: Report) -> None:
     if not groups:
         console.print(Text(summary(report, "statements")))
         return
-    table = Table(title="Statements by speaker", expand=False)
-    table.add_column("Speaker", max_width=28)
-    table.add_column("Cue", max_width=16)
+    table = Table(title="Statements by speaker", expand=True)
+    table.add_column("Speaker", max_width=22)
+    table.add_column("Cue", max_width=14)
     table.add_column("Statement", ratio=1)
-    table.add_column("Document", overflow="fold")
-    table.add_column("Offsets", no_wrap=True)
+    table.add_column("Document [offsets]", max_width=30, overflow="fold")
     for sp, sts in groups:
         for j, st in enumerate(sts):
             who = Text.assemble((sp.name, "bold"), "\n", (sp.kind, "dim")) if j == 0 else Text("")
@@ -251,13 +250,10 @@ def _print_statements_table(console: Console, report: Report) -> None:
                 said.append("\n→ " + _clip(st.proposition), style="dim")
             if st.negated:
                 said.append("\n(denial)", style="dim")
-            table.add_row(
-                who,
-                Text(st.cue.text),
-                said,
-                Text(_doc_label(report, st.doc_id)),
-                f"{st.content.start}:{st.content.end}",
+            where = Text.assemble(
+                _doc_label(report, st.doc_id), "\n", (f"[{st.content.start}:{st.content.end}]", "dim")
             )
+            table.add_row(who, Text(st.cue.text), said, where)
         table.add_section()
     console.print(table)
     console.print(Text(summary(report, "statements")))

@@ -1,0 +1,50 @@
+"""NLI scoring with a stand-in model (the real one runs in test_integration.py), rules and reasons."""
+
+from checker.infer import NLIModel, numeric_conflict, reason, score
+from checker.records import Candidate, Span, Statement
+
+
+class FakeEncoder:
+    """Contradiction when exactly one side says 'not'; records what it was asked."""
+
+    def __init__(self):
+        self.seen = []
+
+    def predict(self, pairs, **kw):
+        self.seen += pairs
+        return [[0.9, 0.05, 0.05] if (" not " in a) != (" not " in b) else [0.05, 0.9, 0.05] for a, b in pairs]
+
+
+def make(sid, speaker, prop, negated=False, date=None, speaker_id=None):
+    return Statement(
+        id=sid, doc_id="d" + sid, speaker=Span(0, 1, "x"), cue=Span(0, 1, "x"), content=Span(0, 1, "x"),
+        kind="indirect", sentence=0, negated=negated, proposition=prop, speaker_id=speaker_id or speaker,
+        speaker_name=speaker, date=date,
+    )  # fmt: skip
+
+
+def test_scores_both_directions_and_takes_the_max():
+    enc = FakeEncoder()
+    model = NLIModel(enc, ("contradiction", "entailment", "neutral"), "fake")
+    a = make("1", "US", "Netanyahu had agreed to the plan")
+    b = make("2", "Netanyahu", "Netanyahu had not agreed to the plan", negated=True)
+    (c,) = score([Candidate("1", "2", 0.8)], {"1": a, "2": b}, model)
+    assert enc.seen == [(a.proposition, b.proposition), (b.proposition, a.proposition)]
+    assert c.score == 0.9 and c.reason == "denial"
+    assert c.nli_ab["contradiction"] == 0.9 and c.nli_ba["contradiction"] == 0.9
+
+
+def test_numeric_rule_flags_different_figures():
+    assert numeric_conflict("630 people were killed", "500 people were killed") == "630 vs 500 people"
+    assert numeric_conflict("630 people were killed", "630 people died") is None
+    model = NLIModel(FakeEncoder(), ("contradiction", "entailment", "neutral"), "fake")
+    a, b = make("1", "A", "630 people were killed"), make("2", "B", "500 people were killed")
+    (c,) = score([Candidate("1", "2", 0.95)], {"1": a, "2": b}, model)
+    assert c.reason == "numeric" and c.score >= 0.9
+
+
+def test_reasons():
+    assert reason(make("1", "A", "x", date="2024-01-01"), make("2", "A", "y", date="2024-02-01"))[0] == "reversal"
+    assert reason(make("1", "A", "Prices rose"), make("2", "B", "Prices did not rise"))[0] == "negation"
+    assert reason(make("1", "A", "The board approved the deal"), make("2", "B", "The board rejected the deal"))[0] == "antonym"
+    assert reason(make("1", "A", "It is sunny"), make("2", "B", "It is raining"))[0] == "other"

@@ -1,0 +1,61 @@
+"""Candidate pairs: who may be compared, the exact count of all comparable pairs, and pruning."""
+
+import itertools
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checker.pair import anchors, candidates, comparable, count_comparable
+from checker.records import Span, Statement
+
+
+def make(i: int, doc: str, speaker: str, date: str | None, content_start: int = 0, prop: str = "", assertion: bool = True):
+    return Statement(
+        id=f"s{i}", doc_id=doc, speaker=Span(0, 1, "x"), cue=Span(0, 1, "x"),
+        content=Span(content_start, content_start + 1, "x"), kind="indirect", sentence=0,
+        speaker_id=speaker, speaker_name=speaker, is_assertion=assertion, date=date, proposition=prop or f"p{i}",
+    )  # fmt: skip
+
+
+def test_comparable_rules():
+    a = make(1, "d1", "x", "2024-01-01")
+    assert comparable(a, make(2, "d1", "y", "2024-01-01", content_start=5))  # other speaker, same doc
+    assert not comparable(a, make(3, "d1", "x", "2024-01-01", content_start=5))  # same speaker, same doc
+    assert not comparable(a, make(4, "d2", "x", "2024-01-01"))  # same speaker, same date
+    assert comparable(a, make(5, "d2", "x", "2024-02-01"))  # one speaker over time
+    assert not comparable(a, make(6, "d1", "y", "2024-01-01"))  # one statement, coordinated speakers
+    assert not comparable(a, make(7, "d2", "y", "2024-01-01", assertion=False))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("abcd"), st.sampled_from("xyz"), st.integers(0, 3), st.booleans()), max_size=14
+    )
+)
+def test_count_comparable_equals_enumeration(rows):
+    dates = {"a": "2024-01-01", "b": "2024-02-01", "c": None, "d": "2024-01-01"}
+    sts = [make(i, d, sp, dates[d], cs, assertion=ok) for i, (d, sp, cs, ok) in enumerate(rows)]
+    brute = sum(comparable(x, y) for x, y in itertools.combinations(sts, 2))
+    assert count_comparable(sts) == brute
+
+
+def test_candidates_prune_by_similarity_and_cap():
+    sts = [make(i, f"d{i}", f"sp{i}", None, prop=p) for i, p in enumerate(["alpha", "beta", "gamma", "delta"])]
+    v = np.array([[1, 0], [0.96, 0.28], [0, 1], [0.6, 0.8]], dtype=np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    pairs = candidates(sts, v, min_similarity=0.9, min_similarity_shared=0.9, max_per_statement=5)
+    assert [(c.a, c.b) for c in pairs] == [("s0", "s1"), ("s2", "s3")] or [(c.a, c.b) for c in pairs] == [("s0", "s1")]
+    assert all(c.similarity >= 0.9 for c in pairs)
+    capped = candidates(sts, v, min_similarity=-1, min_similarity_shared=-1, max_per_statement=1)
+    assert len(capped) < 6
+
+
+def test_shared_anchor_lowers_the_bar():
+    sts = [make(0, "a", "x", None, prop="The army killed 630 people in Lebanon"),
+           make(1, "b", "y", None, prop="Officials counted 500 victims in Lebanon")]  # fmt: skip
+    v = np.array([[1, 0], [0.5, 0.866]], dtype=np.float32)
+    assert "lebanon" in anchors(sts[0].proposition) & anchors(sts[1].proposition)
+    assert len(candidates(sts, v, min_similarity=0.9, min_similarity_shared=0.4)) == 1
+    assert candidates(sts, v, min_similarity=0.9, min_similarity_shared=0.6) == []

@@ -1,0 +1,28 @@
+"""The asserted proposition: frame removed, denials negated, the speaker's pronoun named."""
+
+from stages import run
+
+
+def prop(text: str) -> str:
+    (s,) = [s for s in run(text) if s.is_assertion]
+    return s.proposition
+
+
+def test_denial_with_auxiliary():
+    assert prop("The ministry denied that the army had fired on civilians.") == "The army had not fired on civilians"
+
+
+def test_denial_without_auxiliary():
+    assert prop("The company denied that it paid the bribe.") == "The company did not pay the bribe"
+
+
+def test_denial_of_a_negative_asserts_the_positive():
+    assert prop("The mayor denied that the city was not prepared.") == "The city was prepared"
+
+
+def test_copula_denial():
+    assert prop("Officials denied that the report is accurate.") == "The report is not accurate"
+
+
+def test_direct_quote_loses_its_marks():
+    assert prop("“The ceasefire is holding,” the minister said.") == "The ceasefire is holding"
