@@ -171,7 +171,9 @@ def _complement(verb):  # noqa: ANN001, ANN202
     for child in verb.children:
         if child.dep_ == "dobj" and child.lemma_.lower() in cues.CLAIM_NOUNS:
             for grand in child.children:
-                if grand.dep_ in ("acl", "ccomp", "relcl") and any(g.lower_ == "that" for g in grand.children):
+                if grand.dep_ in ("acl", "ccomp", "relcl") and any(
+                    g.lower_ == "that" for g in grand.children
+                ):
                     return grand, "clause"
     if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
         return verb.head, "parataxis"
@@ -236,9 +238,13 @@ def _content_tokens(head, exclude: set[int]) -> list:  # noqa: ANN001
     if not runs:
         return []
     with_head = [r for r in runs if head.i in r]
-    best = with_head[0] if with_head else max(runs, key=lambda r: (sum(1 for i in r if not doc[i].is_punct), -r[0]))
+    best = (
+        with_head[0]
+        if with_head
+        else max(runs, key=lambda r: (sum(1 for i in r if not doc[i].is_punct), -r[0]))
+    )
     toks = [doc[i] for i in best]
-    while toks and (toks[0].is_punct or toks[0].lower_ in _EDGE_WORDS) and toks[0].text not in "“\"‘":
+    while toks and (toks[0].is_punct or toks[0].lower_ in _EDGE_WORDS) and toks[0].text not in '“"‘':
         toks = toks[1:]
     while toks and (toks[-1].lower_ in _EDGE_WORDS or toks[-1].text in ",;:—–-."):
         toks = toks[:-1]
@@ -370,7 +376,7 @@ def _verb_statement(b: _Builder, para: Paragraph, verb, subj, quotes, used_quote
     tail = [t for t in verb.subtree if t.i > verb.i and not _in_quote(quotes, _char(para, t))]
     tail_end = frame_end
     for t in sorted(tail, key=lambda t: t.i):
-        if t.text in "“\"":
+        if t.text in '“"':
             break
         if t.dep_ in ("prep", "pobj", "det", "amod", "compound", "npadvmod", "advmod", "dobj", "punct") or (
             t.head.i in frame or t.head.i < verb.i
@@ -394,11 +400,13 @@ def _verb_statement(b: _Builder, para: Paragraph, verb, subj, quotes, used_quote
         if how == "rest":
             exclude = frame | {t.i for t in verb.subtree if t.i <= verb.i}
         else:
-            exclude = frame | {t.i for t in verb.subtree if t.i < verb.i and t.i not in {x.i for x in head.subtree}}
+            exclude = frame | {
+                t.i for t in verb.subtree if t.i < verb.i and t.i not in {x.i for x in head.subtree}
+            }
         toks = _content_tokens(head, exclude)
         if toks:
             content = _balanced(text, _char(para, toks[0]), _tok_end(para, toks[-1]))
-            if any(ch in content.text for ch in "“”\"‘"):
+            if any(ch in content.text for ch in '“”"‘'):
                 kind = "partial"
     if content is None or (content and len(content.text.split()) < 3 and how != "clause"):
         q = _adjacent_quote(quotes, text, frame_start, max(frame_end, tail_end))
@@ -423,7 +431,7 @@ def _quote_is_whole(q: Quote, para: Paragraph, head, text: str) -> bool:  # noqa
 
 
 def _according(b: _Builder, para: Paragraph, tok, quotes, used_quotes) -> None:  # noqa: ANN001
-    """"P, according to X" / "According to X, P"."""
+    """ "P, according to X" / "According to X, P"."""
     to = tok.nbor(1)
     pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
     if pobj is None:
@@ -455,12 +463,13 @@ def _according(b: _Builder, para: Paragraph, tok, quotes, used_quotes) -> None: 
 
 
 def _claim_noun(b: _Builder, para: Paragraph, noun, quotes) -> None:  # noqa: ANN001
-    """"statements from both the US and France that P": the claim's source and its clause."""
+    """ "statements from both the US and France that P": the claim's source and its clause."""
     clause = next(
         (
             c
             for c in noun.children
-            if c.dep_ in ("acl", "ccomp", "relcl") and any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children)
+            if c.dep_ in ("acl", "ccomp", "relcl")
+            and any(g.lower_ == "that" and g.dep_ == "mark" for g in c.children)
         ),
         None,
     )
@@ -488,7 +497,7 @@ def _claim_noun(b: _Builder, para: Paragraph, noun, quotes) -> None:  # noqa: AN
         return
     content = _span(text, _char(para, toks[0]), _tok_end(para, toks[-1]))
     cue = _span(text, _char(para, noun), _tok_end(para, noun))
-    kind = "partial" if any(ch in content.text for ch in "“”\"") else "indirect"
+    kind = "partial" if any(ch in content.text for ch in '“”"') else "indirect"
     for sh in _conjuncts(source):
         np = _np_tokens(sh)
         speaker = _span(text, _char(para, np[0]), _tok_end(para, np[-1]))
@@ -496,7 +505,7 @@ def _claim_noun(b: _Builder, para: Paragraph, noun, quotes) -> None:  # noqa: AN
 
 
 def _name_colon_and_dash(b: _Builder, pd: ParsedDocument, quotes, used_quotes) -> None:  # noqa: ANN001
-    """"Name: “...”" at a paragraph's start and "“...” – Name" at its end."""
+    """ "Name: “...”" at a paragraph's start and "“...” – Name" at its end."""
     text = b.text
     for para in pd.paragraphs:
         ptext = text[para.start : para.end]
@@ -515,7 +524,9 @@ def _name_colon_and_dash(b: _Builder, pd: ParsedDocument, quotes, used_quotes) -
                 name = m.group(1).rstrip(" .")
                 s = para.start + m.start(1)
                 dash_at = para.start + m.start() + 1 + (len(m.group(0)) - len(m.group(0)[1:].lstrip()))
-                dash = _span(text, dash_at, dash_at + 1) if text[dash_at] in "–—-" else _span(text, s - 2, s - 1)
+                dash = (
+                    _span(text, dash_at, dash_at + 1) if text[dash_at] in "–—-" else _span(text, s - 2, s - 1)
+                )
                 b.add(_span(text, s, s + len(name)), dash, _quote_span(text, q), "direct", False, False)
                 used_quotes.add(q)
 

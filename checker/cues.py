@@ -28,7 +28,7 @@ CUE_PARTS = {"make": {"clear"}, "call": {"for"}, "point": {"out"}, "spell": {"ou
 #: Subordinators that open a clause which is not part of the reported content ("..., though X told Y ...").
 CONTRASTIVE_MARKS = frozenset("though although while whereas but".split())
 
-QUOTE_OPEN = "“„«\""
-QUOTE_CLOSE = "”»\""
+QUOTE_OPEN = '“„«"'
+QUOTE_CLOSE = '”»"'
 SINGLE_OPEN = "‘"
 SINGLE_CLOSE = "’"

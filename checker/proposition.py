@@ -16,7 +16,9 @@ _QUOTE_MARKS = re.compile(r"[“”\"‘]|(?<![A-Za-z])’|’(?![A-Za-z])")
 
 def _edits_negate(root) -> list[tuple[int, int, str]]:  # noqa: ANN001
     """Character edits (relative to the parse) that negate the clause headed by ``root``."""
-    near = list(root.children) + [g for c in root.children if c.dep_ in ("acomp", "attr", "xcomp") for g in c.children]
+    near = list(root.children) + [
+        g for c in root.children if c.dep_ in ("acomp", "attr", "xcomp") for g in c.children
+    ]
     for child in near:
         if child.dep_ == "neg" and child.i > root.i - 3:  # denying a negative asserts the positive
             end = child.idx + len(child.text_with_ws)

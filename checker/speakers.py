@@ -19,7 +19,9 @@ PRONOUNS = {
     "it": "org", "they": "plural", "them": "plural", "we": "self", "i": "self", "who": "rel",
 }  # fmt: skip
 _DETERMINERS = re.compile(r"^(?:the|a|an|both|either|neither)\s+", re.I)
-_ACRONYM = re.compile(r"((?:[Tt]he\s+)?[A-Z][\w’'.\-]*(?:\s+(?:of\s+|for\s+|and\s+|the\s+)?[A-Z][\w’'.\-]*)*)\s+\(([A-Z][A-Za-z]{1,7})\)")
+_ACRONYM = re.compile(
+    r"((?:[Tt]he\s+)?[A-Z][\w’'.\-]*(?:\s+(?:of\s+|for\s+|and\s+|the\s+)?[A-Z][\w’'.\-]*)*)\s+\(([A-Z][A-Za-z]{1,7})\)"
+)
 TITLE_WORDS = frozenset(
     """
     prime minister president vice secretary foreign defense defence finance interior strategic affairs
@@ -84,7 +86,9 @@ def _index(pd: ParsedDocument) -> _DocIndex:
                 continue
             start = para.start + ent.start_char
             is_subj = ent.root.dep_ in ("nsubj", "nsubjpass")
-            mentions.append(_Mention(pd.document.id, start, start + len(ent.text), ent.text, ent.label_, is_subj))
+            mentions.append(
+                _Mention(pd.document.id, start, start + len(ent.text), ent.text, ent.label_, is_subj)
+            )
             if ent.label_ == "PERSON":
                 title = _title_before(ent)
                 if title:
@@ -99,7 +103,7 @@ def _index(pd: ParsedDocument) -> _DocIndex:
 
 
 def _title_before(ent) -> str:  # noqa: ANN001
-    """"Prime Minister Benjamin Netanyahu" -> "prime minister"; words of a title right before a name."""
+    """ "Prime Minister Benjamin Netanyahu" -> "prime minister"; words of a title right before a name."""
     words = []
     i = ent.start - 1
     while i >= 0 and ent.doc[i].lower_ in TITLE_WORDS | {"of"}:
@@ -165,7 +169,9 @@ class Resolver:
         low = norm.lower()
         words = low.split()
         if len(words) > 1 and _is_title(" ".join(words[1:])) and not _is_title(words[0]):
-            low = " ".join(words[1:])  # "Lebanese FM", "the Israeli prime minister": a nationality, then a title
+            low = " ".join(
+                words[1:]
+            )  # "Lebanese FM", "the Israeli prime minister": a nationality, then a title
         if low in TITLE_ABBREVIATIONS or low in TITLE_WORDS or _is_title(low):
             person = self._titled(idx, low, offset)
             if person is not None:
@@ -181,8 +187,10 @@ class Resolver:
             return self._entity(norm, "organization")
         return self._entity(norm, "anonymous", doc_id)
 
-    def antecedent(self, doc_id: str, pronoun: str, offset: int, speakers_before: list[list[Speaker]]) -> list[Speaker]:
-        """The nearest compatible antecedent of a pronoun at ``offset``; a list, since "they" may be several."""
+    def antecedent(
+        self, doc_id: str, pronoun: str, offset: int, speakers_before: list[list[Speaker]]
+    ) -> list[Speaker]:
+        """The nearest compatible antecedent of a pronoun at ``offset`` (a list: "they" may be several)."""
         want = PRONOUNS.get(pronoun.lower(), "")
         if speakers_before:  # the speakers of earlier statements, most recent last
             for group in reversed(speakers_before[-4:]):
@@ -203,7 +211,9 @@ class Resolver:
 
 def _is_title(low: str) -> bool:
     words = low.split()
-    return bool(words) and all(w in TITLE_WORDS or w in TITLE_ABBREVIATIONS or w in ("of", "the") for w in words)
+    return bool(words) and all(
+        w in TITLE_WORDS or w in TITLE_ABBREVIATIONS or w in ("of", "the") for w in words
+    )
 
 
 def _label_of(pd: ParsedDocument, start: int, end: int) -> str:
@@ -219,8 +229,10 @@ def _label_of(pd: ParsedDocument, start: int, end: int) -> str:
     return ""
 
 
-def resolve(parsed: list[ParsedDocument], statements: list[Statement]) -> tuple[list[Statement], list[Speaker]]:
-    """Give every statement a speaker entity; a plural pronoun with several antecedents splits the statement."""
+def resolve(
+    parsed: list[ParsedDocument], statements: list[Statement]
+) -> tuple[list[Statement], list[Speaker]]:
+    """Give every statement a speaker entity; "they" with several antecedents splits the statement."""
     resolver = Resolver(parsed)
     by_doc = {pd.document.id: pd for pd in parsed}
     out: list[Statement] = []
@@ -237,7 +249,11 @@ def resolve(parsed: list[ParsedDocument], statements: list[Statement]) -> tuple[
         elif text.lower() in ("both", "all"):
             found = before[-1] if before else [resolver._entity(text, "unresolved", st.doc_id)]
         else:
-            found = [resolver.named(st.doc_id, text, _label_of(pd, st.speaker.start, st.speaker.end), st.speaker.start)]
+            found = [
+                resolver.named(
+                    st.doc_id, text, _label_of(pd, st.speaker.start, st.speaker.end), st.speaker.start
+                )
+            ]
         # coordinated speakers of one cue ("Both the US and France") form one group for a later "they"
         prev = last_cue.get(st.doc_id)
         if prev and prev[0] == st.cue.start and before:

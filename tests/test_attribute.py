@@ -1,9 +1,9 @@
 """Attribution patterns from the seed and news style: speaker, cue and content with offsets."""
 
+from stages import check_offsets, run
+
 from checker.attribute import find_quotes
 from checker.segment import paragraphs
-
-from stages import by_speaker, check_offsets, run
 
 
 def one(text: str):
@@ -58,7 +58,9 @@ def test_postposed_officials_said():
 
 
 def test_direct_quote_with_postposed_frame():
-    text = "“We will not stop until we achieve all our goals,” the prime minister said upon landing in New York."
+    text = (
+        "“We will not stop until we achieve all our goals,” the prime minister said upon landing in New York."
+    )
     (s,) = one(text)
     assert s.kind == "direct" and s.speaker.text == "the prime minister"
     assert s.content.text == "We will not stop until we achieve all our goals"
@@ -82,14 +84,19 @@ def test_find_quotes_unclosed_quote_ends_at_paragraph():
 
 
 def test_name_colon_and_dash_name():
-    text = "Blinken: “A diplomatic settlement will allow civilians to return home.”\n" "“Escalation makes the objective more difficult,” – Antony Blinken"
+    text = (
+        "Blinken: “A diplomatic settlement will allow civilians to return home.”\n"
+        "“Escalation makes the objective more difficult,” – Antony Blinken"
+    )
     sts = one(text)
     assert [s.speaker.text for s in sts] == ["Blinken", "Antony Blinken"]
     assert all(s.kind == "direct" for s in sts)
 
 
 def test_scare_quotes_and_nicknames_are_not_statements():
-    text = "The Prime Minister's Office issued a “clarification” about the so-called “Bibi doctrine” on Friday."
+    text = (
+        "The Prime Minister's Office issued a “clarification” about the so-called “Bibi doctrine” on Friday."
+    )
     assert one(text) == []
 
 
@@ -102,7 +109,10 @@ def test_denial_asserts_the_negation():
 
 
 def test_partial_quote():
-    text = "Prime Minister Benjamin Netanyahu said late Thursday that Israel “shares the aims” of the US-led initiative."
+    text = (
+        "Prime Minister Benjamin Netanyahu said late Thursday that Israel “shares the aims” of the US-led "
+        "initiative."
+    )
     (s,) = one(text)
     assert s.kind == "partial" and s.content.text == "Israel “shares the aims” of the US-led initiative"
     assert s.proposition == "Israel shares the aims of the US-led initiative"
@@ -126,7 +136,9 @@ def test_call_for_is_a_directive_not_an_assertion():
 
 
 def test_continuation_quote_keeps_the_speaker():
-    text = "“We are continuing to strike with full force,” Netanyahu said. “And we will not stop until we win.”"
+    text = (
+        "“We are continuing to strike with full force,” Netanyahu said. “And we will not stop until we win.”"
+    )
     sts = one(text)
     assert [s.speaker_name for s in sts] == ["Netanyahu", "Netanyahu"]
     assert sts[1].content.text == "And we will not stop until we win."

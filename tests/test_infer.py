@@ -12,7 +12,9 @@ class FakeEncoder:
 
     def predict(self, pairs, **kw):
         self.seen += pairs
-        return [[0.9, 0.05, 0.05] if (" not " in a) != (" not " in b) else [0.05, 0.9, 0.05] for a, b in pairs]
+        return [
+            [0.9, 0.05, 0.05] if (" not " in a) != (" not " in b) else [0.05, 0.9, 0.05] for a, b in pairs
+        ]
 
 
 def make(sid, speaker, prop, negated=False, date=None, speaker_id=None):
@@ -44,7 +46,15 @@ def test_numeric_rule_flags_different_figures():
 
 
 def test_reasons():
-    assert reason(make("1", "A", "x", date="2024-01-01"), make("2", "A", "y", date="2024-02-01"))[0] == "reversal"
+    assert (
+        reason(make("1", "A", "x", date="2024-01-01"), make("2", "A", "y", date="2024-02-01"))[0]
+        == "reversal"
+    )
     assert reason(make("1", "A", "Prices rose"), make("2", "B", "Prices did not rise"))[0] == "negation"
-    assert reason(make("1", "A", "The board approved the deal"), make("2", "B", "The board rejected the deal"))[0] == "antonym"
+    assert (
+        reason(make("1", "A", "The board approved the deal"), make("2", "B", "The board rejected the deal"))[
+            0
+        ]
+        == "antonym"
+    )
     assert reason(make("1", "A", "It is sunny"), make("2", "B", "It is raining"))[0] == "other"

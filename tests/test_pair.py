@@ -10,11 +10,20 @@ from checker.pair import anchors, candidates, comparable, count_comparable
 from checker.records import Span, Statement
 
 
-def make(i: int, doc: str, speaker: str, date: str | None, content_start: int = 0, prop: str = "", assertion: bool = True):
+def make(
+    i: int,
+    doc: str,
+    speaker: str,
+    date: str | None,
+    content_start: int = 0,
+    prop: str = "",
+    assertion: bool = True,
+):
     return Statement(
         id=f"s{i}", doc_id=doc, speaker=Span(0, 1, "x"), cue=Span(0, 1, "x"),
         content=Span(content_start, content_start + 1, "x"), kind="indirect", sentence=0,
-        speaker_id=speaker, speaker_name=speaker, is_assertion=assertion, date=date, proposition=prop or f"p{i}",
+        speaker_id=speaker, speaker_name=speaker, is_assertion=assertion, date=date,
+        proposition=prop or f"p{i}",
     )  # fmt: skip
 
 
@@ -31,7 +40,8 @@ def test_comparable_rules():
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.sampled_from("abcd"), st.sampled_from("xyz"), st.integers(0, 3), st.booleans()), max_size=14
+        st.tuples(st.sampled_from("abcd"), st.sampled_from("xyz"), st.integers(0, 3), st.booleans()),
+        max_size=14,
     )
 )
 def test_count_comparable_equals_enumeration(rows):
@@ -42,11 +52,13 @@ def test_count_comparable_equals_enumeration(rows):
 
 
 def test_candidates_prune_by_similarity_and_cap():
-    sts = [make(i, f"d{i}", f"sp{i}", None, prop=p) for i, p in enumerate(["alpha", "beta", "gamma", "delta"])]
+    sts = [
+        make(i, f"d{i}", f"sp{i}", None, prop=p) for i, p in enumerate(["alpha", "beta", "gamma", "delta"])
+    ]
     v = np.array([[1, 0], [0.96, 0.28], [0, 1], [0.6, 0.8]], dtype=np.float32)
     v /= np.linalg.norm(v, axis=1, keepdims=True)
     pairs = candidates(sts, v, min_similarity=0.9, min_similarity_shared=0.9, max_per_statement=5)
-    assert [(c.a, c.b) for c in pairs] == [("s0", "s1"), ("s2", "s3")] or [(c.a, c.b) for c in pairs] == [("s0", "s1")]
+    assert [(c.a, c.b) for c in pairs] == [("s0", "s1")]
     assert all(c.similarity >= 0.9 for c in pairs)
     capped = candidates(sts, v, min_similarity=-1, min_similarity_shared=-1, max_per_statement=1)
     assert len(capped) < 6

@@ -9,7 +9,10 @@ def prop(text: str) -> str:
 
 
 def test_denial_with_auxiliary():
-    assert prop("The ministry denied that the army had fired on civilians.") == "The army had not fired on civilians"
+    assert (
+        prop("The ministry denied that the army had fired on civilians.")
+        == "The army had not fired on civilians"
+    )
 
 
 def test_denial_without_auxiliary():
