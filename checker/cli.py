@@ -183,6 +183,25 @@ def _write(text: str, output: Path | None) -> None:
         raise CheckerError(f"{output}: cannot write: {e.strerror or e}") from None
 
 
+@contextmanager
+def fail_on_errors(debug: bool = False) -> Iterator[None]:
+    """Map a ``CheckerError`` to its one-line message and exit code, anything else to one line and 1."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except CheckerError as e:
+        if debug:
+            traceback.print_exc()
+        error(str(e))
+        raise typer.Exit(e.exit_code) from None
+    except Exception as e:
+        if debug:
+            raise
+        error(f"{type(e).__name__}: {e} (run with --debug for a traceback)")
+        raise typer.Exit(config.EXIT_ERROR) from None
+
+
 def _run(
     view: str,
     paths: list[str],
@@ -192,7 +211,7 @@ def _run(
     threshold: float | None = None,
 ) -> None:
     """Load, check, render, write; map every failure to one stderr line and an exit code."""
-    try:
+    with fail_on_errors(debug):
         fmt_name = _resolve_format(fmt, output)
         documents, skipped = load_inputs(paths)
         if not documents:
@@ -214,18 +233,6 @@ def _run(
         width = shutil.get_terminal_size().columns if to_terminal else 120
         color = to_terminal and not os.environ.get("NO_COLOR")
         _write(render(report, fmt_name, view=view, width=width, color=color), output)
-    except typer.Exit:
-        raise
-    except CheckerError as e:
-        if debug:
-            traceback.print_exc()
-        error(str(e))
-        raise typer.Exit(e.exit_code) from None
-    except Exception as e:
-        if debug:
-            raise
-        error(f"{type(e).__name__}: {e} (run with --debug for a traceback)")
-        raise typer.Exit(config.EXIT_ERROR) from None
 
     reported = {d.id for d in report.skipped}
     all_skipped = report.skipped + [s for s in skipped if s.id not in reported]
@@ -270,13 +277,13 @@ def statements(
     _run("statements", paths, fmt, output, debug)
 
 
-# ---------------------------------------------------------------------------------------------------------
-# Sub-apps: `checker eval` and `checker bench` are registered here (not implemented yet), e.g.
-#     from checker.evaluate import app as eval_app
-#     app.add_typer(eval_app, name="eval")
-#     from checker.bench import app as bench_app
-#     app.add_typer(bench_app, name="bench")
-# ---------------------------------------------------------------------------------------------------------
+def _register_subcommands() -> None:
+    from checker.evaluate import app as eval_app
+
+    app.add_typer(eval_app, name="eval")
+
+
+_register_subcommands()
 
 
 if __name__ == "__main__":

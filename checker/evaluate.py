@@ -1,0 +1,129 @@
+"""Evaluation commands: ``checker eval nli FILE.jsonl`` (accuracy of the NLI model on labeled pairs)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from checker import config
+from checker.errors import InputError
+
+#: A binary gold label: right when the model says neutral or contradiction.
+NOT_ENTAILMENT = "not_entailment"
+
+
+def read_pairs(path: Path, limit: int | None = None) -> list[tuple[str, str, str]]:
+    """``(premise, hypothesis, label)`` from JSONL; a bad line is an error naming its number."""
+    if not path.is_file():
+        raise InputError(str(path), "no such file")
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                r = json.loads(line)
+                label = str(r["label"]).lower()
+                rows.append((str(r["premise"]), str(r["hypothesis"]), label))
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise InputError(
+                    str(path), f"line {n}: expected JSON with premise, hypothesis, label ({exc})"
+                ) from None
+            if label not in (*config.NLI_LABELS, NOT_ENTAILMENT):
+                raise InputError(str(path), f"line {n}: unknown label {label!r}")
+            if limit and len(rows) >= limit:
+                break
+    if not rows:
+        raise InputError(str(path), "no labeled pairs")
+    return rows
+
+
+def nli_metrics(gold: list[str], pred: list[str]) -> dict:
+    """Accuracy, per-label precision/recall/F1 and the confusion matrix (gold -> predicted -> count).
+
+    With binary gold labels (``not_entailment``), predictions are folded to entailment / not_entailment.
+    """
+    binary = NOT_ENTAILMENT in gold
+    folded = [("entailment" if p == "entailment" else NOT_ENTAILMENT) if binary else p for p in pred]
+    labels = ("entailment", NOT_ENTAILMENT) if binary else config.NLI_LABELS
+    per_label = {}
+    for label in labels:
+        tp = sum(1 for g, p in zip(gold, folded, strict=True) if g == p == label)
+        predicted, actual = folded.count(label), gold.count(label)
+        prec = tp / predicted if predicted else 0.0
+        rec = tp / actual if actual else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per_label[label] = {
+            "precision": round(prec, 4),
+            "recall": round(rec, 4),
+            "f1": round(f1, 4),
+            "n": actual,
+        }
+    confusion = {g: {p: 0 for p in config.NLI_LABELS} for g in labels}
+    for g, p in zip(gold, pred, strict=True):
+        confusion[g][p] += 1
+    correct = sum(1 for g, p in zip(gold, folded, strict=True) if g == p)
+    return {
+        "n": len(gold),
+        "accuracy": round(correct / len(gold), 4),
+        "per_label": per_label,
+        "confusion": confusion,
+    }
+
+
+def eval_nli(path: Path, model_path: Path | None = None, limit: int | None = None) -> dict:
+    from checker.infer import load_nli
+
+    rows = read_pairs(path, limit)
+    model = load_nli(str(model_path) if model_path else None)
+    started = time.perf_counter()
+    probs = model.predict([(p, h) for p, h, _ in rows])
+    seconds = time.perf_counter() - started
+    pred = [max(p, key=p.get) for p in probs]
+    result = nli_metrics([g for _, _, g in rows], pred)
+    result["pairs_per_second"] = round(len(rows) / seconds, 1)
+    result["file"] = str(path)
+    result["model"] = model.path
+    if NOT_ENTAILMENT in result["confusion"]:
+        result["note"] = "gold not_entailment counts as correct for neutral or contradiction"
+    return result
+
+
+app = typer.Typer(help="Measure checker on labeled data.", no_args_is_help=True)
+
+
+@app.command("nli")
+def nli_command(
+    file: Annotated[Path, typer.Argument(help="JSONL with premise, hypothesis, label.", show_default=False)],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    model: Annotated[Path | None, typer.Option(help="Another cross-encoder directory.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N pairs.", min=1)] = None,
+) -> None:
+    """Accuracy, per-label P/R/F1, confusion matrix and pairs/s of the NLI model on FILE."""
+    from checker.cli import fail_on_errors
+
+    with fail_on_errors():
+        if fmt not in ("table", "json"):
+            raise InputError("--format", f"{fmt!r} is not one of 'table', 'json'")
+        result = eval_nli(file, model, limit)
+    if fmt == "json":
+        typer.echo(json.dumps(result, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{file.name}: n={result['n']}  accuracy={result['accuracy']:.4f}  "
+                  f"{result['pairs_per_second']} pairs/s")  # fmt: skip
+    for col in ("label", "precision", "recall", "f1", "n"):
+        table.add_column(col, justify="left" if col == "label" else "right")
+    for label, m in result["per_label"].items():
+        table.add_row(label, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["n"]))
+    console = Console()
+    console.print(table)
+    console.print("confusion (gold -> predicted):", result["confusion"])
+    if "note" in result:
+        console.print(result["note"])
