@@ -24,3 +24,9 @@ class UsageError(CheckerError):
 
 class ModelError(CheckerError):
     """A model that is missing or cannot be loaded."""
+
+
+class MissingPathError(InputError):
+    """A path on the command line that does not exist: a usage error, so nothing runs."""
+
+    exit_code = 2

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from checker import config
-from checker.errors import InputError
+from checker.errors import InputError, MissingPathError
 from checker.records import Document, DocumentStatus
 
 SUPPORTED_SUFFIXES = config.TEXT_SUFFIXES + config.HTML_SUFFIXES + config.JSONL_SUFFIXES
@@ -356,7 +356,7 @@ def load_inputs(
     """
     for given in paths:
         if given != "-" and not os.path.lexists(given):
-            raise InputError(given, "no such file or directory")
+            raise MissingPathError(given, "no such file or directory")
     entries: list[Document | DocumentStatus] = []
     for given in paths:
         if given == "-":

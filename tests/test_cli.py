@@ -103,7 +103,7 @@ def test_version() -> None:
 def test_missing_path(tmp_path: Path, fake: FakeCheck) -> None:
     missing = tmp_path / "nope.txt"
     result = runner.invoke(app, ["check", str(missing)])
-    assert_one_line_error(result, 1, str(missing), "no such file or directory")
+    assert_one_line_error(result, 2, str(missing), "no such file or directory")
     assert fake.calls == []
 
 
@@ -247,7 +247,7 @@ def test_real_process_errors_are_one_line(tmp_path: Path) -> None:
     binary = tmp_path / "x.txt"
     binary.write_bytes(b"\x00\xff\x00")
     for args, code in [
-        ([str(tmp_path / "nope.txt")], 1),
+        ([str(tmp_path / "nope.txt")], 2),
         ([str(binary)], 1),
         (["-f", "xml", str(binary)], 2),
     ]:
