@@ -169,13 +169,20 @@ def to_jsonl(report: Report, *, view: str = "check") -> str:
 # Table (rich)
 
 
+def _asserts(st: Statement) -> str:
+    """For a denial, what it asserts ("X denied he had approved P" asserts "X had not approved P")."""
+    return _clip(st.proposition) if st.negated and _restates(st) else ""
+
+
 def _statement_cell(report: Report, st: Statement) -> Text:
+    asserts = _asserts(st)
     return Text.assemble(
         (_speaker_label(st), "bold"),
         " ",
         (st.cue.text, "italic"),
         "\n",
         _said(st),
+        *((("\n→ asserts: " + asserts, "yellow"),) if asserts else ()),
         "\n",
         (_doc_label(report, st.doc_id), "dim"),
     )
@@ -271,8 +278,9 @@ def _md(text: str) -> str:
 
 
 def _md_statement(report: Report, st: Statement) -> str:
+    asserts = f" (asserts: {_md(_asserts(st))})" if _asserts(st) else ""
     return (
-        f"**{_md(_speaker_label(st))}** *{_md(st.cue.text)}* {_md(_said(st))} "
+        f"**{_md(_speaker_label(st))}** *{_md(st.cue.text)}* {_md(_said(st))}{asserts} "
         f"— {_md(_doc_label(report, st.doc_id))}"
     )
 
@@ -340,7 +348,8 @@ def _html_statement(report: Report, st: Statement) -> str:
     return (
         f'<span class="speaker">{_h(_speaker_label(st))}</span> <span class="cue">{_h(st.cue.text)}</span>'
         f'<br><span class="content">{_h(_said(st, 2000))}</span>'
-        f'<br><span class="meta">{_h(_doc_label(report, st.doc_id))} '
+        + (f'<br><span class="asserts">→ asserts: {_h(st.proposition)}</span>' if _asserts(st) else "")
+        + f'<br><span class="meta">{_h(_doc_label(report, st.doc_id))} '
         f"[{st.content.start}:{st.content.end}]</span>"
     )
 

@@ -144,3 +144,9 @@ def test_unknown_format_and_view(report: Report) -> None:
         render(report, "xml")
     with pytest.raises(UsageError, match="check, statements"):
         render(report, "json", view="speakers")
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "html"])
+def test_denial_shows_the_asserted_proposition(report: Report, fmt: str) -> None:
+    out = render(report, fmt, width=200)
+    assert "asserts: The ceasefire is not holding." in out
