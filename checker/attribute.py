@@ -180,8 +180,9 @@ def _complement(verb):  # noqa: ANN001, ANN202
     if lemma in cues.DENIAL_VERBS:
         return None, ""
     for child in verb.children:
-        if child.dep_ == "dobj" and lemma not in ("tell", "inform", "assure", "ask", "accuse"):
-            if child.pos_ not in ("PRON",) or child.lower_ not in ("it", "this", "that"):
+        if child.dep_ == "dobj" and child.pos_ != "PRON":
+            has_clause = any(g.dep_ in ("acl", "relcl", "ccomp") for g in child.children)
+            if lemma in cues.OBJECT_CUES or (has_clause and lemma not in ("tell", "inform", "assure", "ask")):
                 return child, "object"
     for child in verb.children:
         if child.dep_ == "xcomp" and lemma in ("promise", "vow", "pledge", "threaten", "agree"):

@@ -32,3 +32,7 @@ QUOTE_OPEN = '“„«"'
 QUOTE_CLOSE = '”»"'
 SINGLE_OPEN = "‘"
 SINGLE_CLOSE = "’"
+#: Cues whose direct object can itself be the claim ("confirmed the deal", "predicted a recession").
+OBJECT_CUES = frozenset(
+    "announce confirm acknowledge admit predict reiterate report estimate reveal disclose reaffirm repeat".split()
+)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from checker.records import Speaker, Statement
@@ -114,9 +115,13 @@ def _title_before(ent) -> str:  # noqa: ANN001
     return " ".join(words)
 
 
+HONORIFICS = frozenset("mr mrs ms miss dr prof sir dame".split())
+_STRIPPABLE = {w.rstrip(".") for w in TITLE_WORDS} | HONORIFICS
+
+
 def _strip_title(name: str) -> str:
     words = name.split()
-    while len(words) > 1 and words[0].lower().rstrip(".") in {w.rstrip(".") for w in TITLE_WORDS}:
+    while len(words) > 1 and words[0].lower().rstrip(".") in _STRIPPABLE | {"of", "the"}:
         words.pop(0)
     return " ".join(words)
 
@@ -126,14 +131,17 @@ class Resolver:
 
     def __init__(self, parsed: list[ParsedDocument]) -> None:
         self.index = {pd.document.id: _index(pd) for pd in parsed}
-        self.people: dict[str, str] = {}  # surname -> longest full name seen
-        for idx in self.index.values():
+        # surname -> full names seen (with counts), over the corpus and per document
+        self.people: dict[str, Counter[str]] = {}
+        self.people_in: dict[str, dict[str, Counter[str]]] = {}
+        for doc_id, idx in self.index.items():
             for m in idx.mentions:
                 if m.label == "PERSON":
                     name = _strip_title(normalize(m.text))
-                    surname = name.split()[-1]
-                    if len(name) > len(self.people.get(surname, "")):
-                        self.people[surname] = name
+                    if len(name.split()) > 1:
+                        surname = name.split()[-1]
+                        self.people.setdefault(surname, Counter())[name] += 1
+                        self.people_in.setdefault(doc_id, {}).setdefault(surname, Counter())[name] += 1
         self.speakers: dict[str, Speaker] = {}
 
     # -- canonical names -------------------------------------------------------------------------
@@ -143,10 +151,18 @@ class Resolver:
             self.speakers[key] = Speaker(id=key, name=name, kind=kind)
         return self.speakers[key]
 
-    def _person(self, name: str) -> Speaker:
+    def _person(self, name: str, doc_id: str = "") -> Speaker:
+        """A person by full name; a surname alone takes the full name seen in its document, else anywhere."""
         name = _strip_title(name)
-        surname = name.split()[-1]
-        return self._entity(self.people.get(surname, name), "person")
+        words = name.split()
+        surname = words[-1]
+        for seen in (self.people_in.get(doc_id, {}).get(surname), self.people.get(surname)):
+            # a surname alone, or a name behind words the NER left out ("Lebanese Foreign Minister X Y")
+            fits = [n for n in seen or () if len(words) == 1 or (" " + name).endswith(" " + n)]
+            if fits:
+                name = max(fits, key=lambda n: (seen[n], len(n), n))
+                break
+        return self._entity(name, "person")
 
     def _titled(self, idx: _DocIndex, title: str, offset: int) -> Speaker | None:
         title = TITLE_ABBREVIATIONS.get(title.lower(), title.lower())
@@ -154,7 +170,7 @@ class Resolver:
         if not held:
             return None
         before = [t for t in held if t[0] <= offset]
-        return self._person((before[-1] if before else held[0])[2])
+        return self._person((before[-1] if before else held[0])[2], idx.pd.document.id)
 
     def named(self, doc_id: str, text: str, label: str, offset: int) -> Speaker:
         """The entity of a non-pronoun mention."""
@@ -179,7 +195,7 @@ class Resolver:
         if low in PLACE_ALIASES:
             return self._entity(PLACE_ALIASES[low], "place")
         if label == "PERSON" or (norm.split()[-1] in self.people and label in ("", "PERSON")):
-            return self._person(norm)
+            return self._person(norm, doc_id)
         head = low.split()[-1] if low else ""
         if label in ("GPE", "NORP"):
             return self._entity(norm, "place")
@@ -203,7 +219,7 @@ class Resolver:
         idx = self.index[doc_id]
         for m in reversed([m for m in idx.mentions if m.start < offset and m.is_subject]):
             if want == "person" and m.label == "PERSON":
-                return [self._person(normalize(m.text))]
+                return [self._person(normalize(m.text), doc_id)]
             if want == "org" and m.label in ("ORG", "GPE"):
                 return [self.named(doc_id, m.text, m.label, m.start)]
         return []

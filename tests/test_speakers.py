@@ -56,3 +56,13 @@ def test_same_person_across_documents():
     sts = run("Secretary of State Antony Blinken said the deal was close.", "Blinken said the deal was dead.")
     assert len({s.speaker_id for s in sts}) == 1
     assert by_speaker(sts, "Antony Blinken")
+
+
+def test_same_surname_different_first_names_are_two_people():
+    sts = run("Phil Smith said the mine would reopen.", "Will Smith said the film was finished.")
+    assert [s.speaker_name for s in sts] == ["Phil Smith", "Will Smith"]
+
+
+def test_honorific_surname_joins_the_full_name():
+    sts = run("Tom Clarke said the plan was ready. Mr. Clarke said it would cost $5 million.")
+    assert {s.speaker_name for s in sts} == {"Tom Clarke"}
