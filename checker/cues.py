@@ -34,5 +34,7 @@ SINGLE_OPEN = "‘"
 SINGLE_CLOSE = "’"
 #: Cues whose direct object can itself be the claim ("confirmed the deal", "predicted a recession").
 OBJECT_CUES = frozenset(
-    "announce confirm acknowledge admit predict reiterate report estimate reveal disclose reaffirm repeat".split()
+    """
+    announce confirm acknowledge admit predict reiterate report estimate reveal disclose reaffirm repeat
+    """.split()
 )
