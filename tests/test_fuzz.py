@@ -2,11 +2,10 @@
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from stages import check_offsets, run
 
 from checker.attribute import find_quotes
 from checker.segment import paragraphs
-
-from stages import check_offsets, run
 
 PIECES = st.sampled_from(
     ["“", "”", '"', "‘", "’", "\n", "\n\n", " said ", " denied that ", "according to ", ", he added.", ". ",
