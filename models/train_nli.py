@@ -147,7 +147,7 @@ def main() -> None:
     ap.add_argument(
         "--write-heldout",
         type=Path,
-        help="write the held-out half of mnli-matched-hard to this JSONL and exit",
+        help="write the held-out mnli-matched-hard half to this JSONL, then exit",
     )
     args = ap.parse_args()
     if args.write_heldout:
