@@ -59,11 +59,18 @@ def load_nli(path: str | Path | None = None) -> NLIModel:
     path = Path(path or config.NLI_MODEL_DIR)
     if not (path / "config.json").is_file():
         raise ModelError(f"NLI model not found at {path} (rebuild it with: python models/train_nli.py)")
+    import torch
     from sentence_transformers.cross_encoder import CrossEncoder
 
     try:
-        enc = CrossEncoder(str(path), device="cpu", max_length=config.NLI_MAX_LENGTH, local_files_only=True)
-        enc.model.float()  # weights ship in fp16; fp32 matmuls are faster and exact on CPU
+        # weights ship in fp16; on CPU fp32 matmuls are faster and exact, so load them as fp32
+        enc = CrossEncoder(
+            str(path),
+            device="cpu",
+            max_length=config.NLI_MAX_LENGTH,
+            local_files_only=True,
+            model_kwargs={"dtype": torch.float32},
+        )
     except Exception as exc:  # noqa: BLE001 - any load failure is a broken model file for the user
         raise ModelError(f"cannot load the NLI model at {path}: {type(exc).__name__}: {exc}") from exc
     id2label = enc.model.config.id2label
