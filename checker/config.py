@@ -26,6 +26,8 @@ EMBED_BATCH_SIZE = 64
 
 #: A pair is reported when its contradiction score reaches this.
 CONTRADICTION_THRESHOLD = 0.5
+#: The score given to a pair that states the same quantity or date differently.
+RULE_SCORE = 0.9
 #: Candidate pairs: cosine similarity of the propositions' embeddings at least this ...
 PAIR_MIN_SIMILARITY = 0.45
 #: ... or at least this when the two share a named entity or a number.

@@ -98,6 +98,25 @@ def numeric_conflict(a: str, b: str) -> str | None:
     return None
 
 
+_DATES = {
+    "weekday": re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+    "month": re.compile(
+        r"\b((?:January|February|March|April|May|June|July|August|September|October|November|December)"
+        r"(?:\s+\d{1,2})?)\b"
+    ),
+    "year": re.compile(r"\b((?:19|20)\d\d)\b"),
+}
+
+
+def date_conflict(a: str, b: str) -> str | None:
+    """One date of a kind on each side, and they differ: "on Sunday" vs "on Monday"."""
+    for pattern in _DATES.values():
+        da, db = set(pattern.findall(a)), set(pattern.findall(b))
+        if len(da) == len(db) == 1 and da != db:
+            return f"{da.pop()} vs {db.pop()}"
+    return None
+
+
 def _lemmas(text: str) -> set[str]:
     words = set(_WORD.findall(text.lower()))
     return (
@@ -118,6 +137,9 @@ def reason(a: Statement, b: Statement) -> tuple[str, str]:
     num = numeric_conflict(a.proposition, b.proposition)
     if num:
         return "numeric", f"different figures: {num}"
+    when = date_conflict(a.proposition, b.proposition)
+    if when:
+        return "numeric", f"different dates: {when}"
     if bool(_NEGATION.search(a.proposition)) != bool(_NEGATION.search(b.proposition)):
         return "negation", "one statement negates the other"
     la, lb = _lemmas(a.proposition), _lemmas(b.proposition)
@@ -143,7 +165,9 @@ def score(
         ab, ba = probs[2 * k], probs[2 * k + 1]
         value = max(ab["contradiction"], ba["contradiction"])
         kind, why = reason(a, b)
-        if kind == "numeric" and c.similarity >= 0.6:
-            value = max(value, 0.9)  # same claim, different figure: a contradiction whatever NLI says
+        # the same claim with a different figure or date is a contradiction whatever NLI says; dates
+        # need a closer match, since two events on two days are often told in near-identical words
+        if kind == "numeric" and c.similarity >= (0.75 if why.startswith("different dates") else 0.6):
+            value = max(value, config.RULE_SCORE)
         out.append(Contradiction(a, b, value, ab, ba, c.similarity, kind, why))
     return out
