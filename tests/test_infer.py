@@ -72,3 +72,23 @@ def test_date_rule_needs_a_close_match():
     assert close.score >= 0.9 and close.explanation == "different dates: Sunday vs Monday"
     (far,) = score([Candidate("1", "2", 0.7)], {"1": a, "2": b}, model)
     assert far.score < 0.5
+
+
+def test_missing_or_corrupt_model_is_a_clear_error(tmp_path):
+    import shutil
+
+    import pytest
+
+    from checker import config
+    from checker.errors import ModelError
+    from checker.infer import load_nli
+
+    with pytest.raises(ModelError, match="NLI model not found"):
+        load_nli(str(tmp_path / "nope"))
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for f in config.NLI_MODEL_DIR.glob("*.json"):
+        shutil.copy(f, broken)
+    (broken / "model.safetensors").write_bytes(b"\x00" * 100)
+    with pytest.raises(ModelError, match="cannot load the NLI model"):
+        load_nli(str(broken))
