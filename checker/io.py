@@ -14,6 +14,7 @@ from typing import BinaryIO, TextIO
 
 from checker import config
 from checker.errors import InputError, MissingPathError
+from checker.language import not_english_reason
 from checker.records import Document, DocumentStatus
 
 SUPPORTED_SUFFIXES = config.TEXT_SUFFIXES + config.HTML_SUFFIXES + config.JSONL_SUFFIXES
@@ -337,8 +338,17 @@ def _unique_ids(entries: list[Document | DocumentStatus]) -> list[Document | Doc
     return out
 
 
+def _in_scope(entry: Document | DocumentStatus) -> Document | DocumentStatus:
+    """A document in another language is skipped with the reason, never checked by English models."""
+    if isinstance(entry, Document):
+        reason = not_english_reason(entry.text)
+        if reason:
+            return _skip(entry.id, entry.path, reason, entry.source, entry.date)
+    return entry
+
+
 def _split(entries: list[Document | DocumentStatus]) -> tuple[list[Document], list[DocumentStatus]]:
-    entries = _unique_ids(entries)
+    entries = [_in_scope(e) for e in _unique_ids(entries)]
     documents = [e for e in entries if isinstance(e, Document)]
     return documents, [e for e in entries if isinstance(e, DocumentStatus)]
 
