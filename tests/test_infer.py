@@ -92,3 +92,26 @@ def test_missing_or_corrupt_model_is_a_clear_error(tmp_path):
     (broken / "model.safetensors").write_bytes(b"\x00" * 100)
     with pytest.raises(ModelError, match="cannot load the NLI model"):
         load_nli(str(broken))
+
+
+def test_long_statements_are_split_not_truncated():
+    from checker.infer import chunks
+
+    long = " ".join(f"Sentence number {i} says the ceasefire is holding." for i in range(40))
+    pieces = chunks(long, max_words=30)
+    assert all(len(p.split()) <= 30 for p in pieces)
+    assert " ".join(pieces).split() == long.split()  # nothing dropped
+    run_on = "word " * 100
+    assert [len(p.split()) for p in chunks(run_on, max_words=30)] == [30, 30, 30, 10]
+    assert chunks("short text", max_words=30) == ["short text"]
+
+
+def test_a_contradiction_deep_in_a_long_statement_is_found():
+    enc = FakeEncoder()
+    model = NLIModel(enc, ("contradiction", "entailment", "neutral"), "fake")
+    filler = " ".join(f"Talks went on for hour {i} of the day." for i in range(30))
+    a = make("1", "A", filler + " The army has withdrawn.")
+    b = make("2", "B", "The army has not withdrawn.")
+    (c,) = score([Candidate("1", "2", 0.8)], {"1": a, "2": b}, model)
+    assert c.score == 0.9
+    assert max(len(x.split()) for pair in enc.seen for x in pair) <= 90
