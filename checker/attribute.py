@@ -360,70 +360,77 @@ def extract(pd: ParsedDocument) -> list[Statement]:
     return b.statements
 
 
-def _verb_statement(b: _Builder, para: Paragraph, verb, subj, quotes, used_quotes) -> None:  # noqa: ANN001
-    text = b.text
-    lemma = verb.lemma_.lower()
-    cue_toks = _cue_tokens(verb)
-    cue = _span(text, _char(para, cue_toks[0]), _tok_end(para, cue_toks[-1]))
-    head, how = _complement(verb)
-    speaker_heads = _conjuncts(subj)
-    frame = {t.i for h in speaker_heads for t in _np_tokens(h)} | {t.i for t in cue_toks}
-    frame |= {c.i for h in speaker_heads for c in h.children if c.dep_ in ("cc", "preconj")}
-    frame_toks = [verb.doc[i] for i in frame]
-    frame_start = min(_char(para, t) for t in frame_toks)
-    frame_end = max(_tok_end(para, t) for t in frame_toks)
-    # the frame of a cue: the verb's own modifiers ("said in a statement:") before a following quote
-    tail = [t for t in verb.subtree if t.i > verb.i and not _in_quote(quotes, _char(para, t))]
-    tail_end = frame_end
-    for t in sorted(tail, key=lambda t: t.i):
+def _frame_end(para: Paragraph, verb, frame: set[int], quotes: list[Quote]) -> int:  # noqa: ANN001
+    """Where the frame ends once the verb's own modifiers are counted ("said in a statement:")."""
+    end = max(_tok_end(para, verb.doc[i]) for i in frame)
+    for t in sorted((t for t in verb.subtree if t.i > verb.i), key=lambda t: t.i):
+        if _in_quote(quotes, _char(para, t)):
+            continue
         if t.text in '“"':
             break
         if t.dep_ in ("prep", "pobj", "det", "amod", "compound", "npadvmod", "advmod", "dobj", "punct") or (
             t.head.i in frame or t.head.i < verb.i
         ):
-            tail_end = max(tail_end, _tok_end(para, t))
+            end = max(end, _tok_end(para, t))
         else:
             break
+    return end
 
+
+def _verb_statement(b: _Builder, para: Paragraph, verb, subj, quotes, used_quotes) -> None:  # noqa: ANN001
+    text = b.text
+    lemma = verb.lemma_.lower()
+    head, how = _complement(verb)
     if verb.dep_ == "advcl" and verb.tag_ == "VBG" and how != "clause":
         return  # "..., reiterating the country's war goal": a paraphrase by the reporter, not a claim
-    directive = lemma in cues.DIRECTIVE_VERBS
+    cue_toks = _cue_tokens(verb)
+    cue = _span(text, _char(para, cue_toks[0]), _tok_end(para, cue_toks[-1]))
+    speaker_heads = _conjuncts(subj)
+    frame = {t.i for h in speaker_heads for t in _np_tokens(h)} | {t.i for t in cue_toks}
+    frame |= {c.i for h in speaker_heads for c in h.children if c.dep_ in ("cc", "preconj")}
+
     denial = lemma in cues.DENIAL_VERBS
     content: Span | None = None
     kind = "indirect"
-    if head is not None and _in_quote(quotes, _char(para, head)):
-        q = _in_quote(quotes, _char(para, head))
-        if q is not None and (q.inner_end - q.inner_start) > 0 and _quote_is_whole(q, para, head, text):
-            content, kind = _quote_span(text, q), "direct"
-            used_quotes.add(q)
+    q = _in_quote(quotes, _char(para, head)) if head is not None else None
+    if q is not None and q.inner_end > q.inner_start and _quote_is_whole(q, para, head):
+        content, kind = _quote_span(text, q), "direct"
+        used_quotes.add(q)
     if content is None and head is not None:
         if how == "rest":
             exclude = frame | {t.i for t in verb.subtree if t.i <= verb.i}
         else:
-            exclude = frame | {
-                t.i for t in verb.subtree if t.i < verb.i and t.i not in {x.i for x in head.subtree}
-            }
+            in_head = {x.i for x in head.subtree}
+            exclude = frame | {t.i for t in verb.subtree if t.i < verb.i and t.i not in in_head}
         toks = _content_tokens(head, exclude)
         if toks:
             content = _balanced(text, _char(para, toks[0]), _tok_end(para, toks[-1]))
             if any(ch in content.text for ch in '“”"‘'):
                 kind = "partial"
-    if content is None or (content and len(content.text.split()) < 3 and how != "clause"):
-        q = _adjacent_quote(quotes, text, frame_start, max(frame_end, tail_end))
+    if content is None or (len(content.text.split()) < 3 and how != "clause"):
+        frame_start = min(_char(para, verb.doc[i]) for i in frame)
+        q = _adjacent_quote(quotes, text, frame_start, _frame_end(para, verb, frame, quotes))
         if q is not None:
             content, kind = _quote_span(text, q), "direct"
             used_quotes.add(q)
     if content is None:
         return
-    if denial and how not in ("clause",) and kind != "direct":
+    if denial and how != "clause" and kind != "direct":
         return  # "rejected the proposal" is an act, not a denial of a claim
     for sh in speaker_heads:
         toks = _np_tokens(sh)
         speaker = _span(text, _char(para, toks[0]), _tok_end(para, toks[-1]))
-        b.add(speaker, cue, content, kind, negated=denial and kind != "direct", directive=directive)
+        b.add(
+            speaker,
+            cue,
+            content,
+            kind,
+            negated=denial and kind != "direct",
+            directive=lemma in cues.DIRECTIVE_VERBS,
+        )
 
 
-def _quote_is_whole(q: Quote, para: Paragraph, head, text: str) -> bool:  # noqa: ANN001
+def _quote_is_whole(q: Quote, para: Paragraph, head) -> bool:  # noqa: ANN001
     """The complement lies wholly inside the quote (a direct quote), not a partial one."""
     toks = [t for t in head.subtree if not t.is_punct]
     inside = sum(1 for t in toks if q.contains(_char(para, t)))
