@@ -54,16 +54,19 @@ def check(
     """
     on_stage = on_stage or _noop
     threshold = config.CONTRADICTION_THRESHOLD if threshold is None else threshold
+    model = infer.load_nli() if nli else None  # first: a missing or broken model fails before the parse
     _, statements, people = statements_of(documents, on_stage)
     counts: dict[str, int] = {}
     for st in statements:
         counts[st.doc_id] = counts.get(st.doc_id, 0) + 1
     statuses = [
-        DocumentStatus(d.id, d.source, d.date, d.path, "checked", statements=counts.get(d.id, 0))
+        DocumentStatus(
+            d.id, d.source, d.date, d.path, "checked", statements=counts.get(d.id, 0), note=d.note
+        )
         for d in documents
     ] + list(skipped)
     report = Report(statuses, statements, people, [], threshold, models={"spacy": config.SPACY_MODEL})
-    if not nli:
+    if model is None:
         return report
 
     live = [s for s in statements if s.is_assertion and s.proposition]
@@ -71,7 +74,6 @@ def check(
     vectors = embed.embed([s.proposition for s in live])
     on_stage("embed", len(live), len(live))
     cands = pair.candidates(live, vectors)
-    model = infer.load_nli()
     by_id = {s.id: s for s in live}
     scored = []
     step = 64
