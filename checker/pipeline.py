@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from checker import attribute, config, embed, infer, pair, proposition, segment, speakers
 from checker.nlp import load_spacy
 from checker.records import Document, DocumentStatus, Report, Statement
@@ -71,9 +73,12 @@ def check(
 
     live = [s for s in statements if s.is_assertion and s.proposition]
     on_stage("embed", 0, len(live))
-    vectors = embed.embed([s.proposition for s in live])
+    # a proposition longer than the embedding window is embedded piece by piece, never truncated
+    pieces = [infer.chunks(s.proposition) for s in live]
+    starts = np.cumsum([0] + [len(p) for p in pieces[:-1]]) if pieces else np.zeros(0, dtype=np.intp)
+    vectors = embed.embed([piece for p in pieces for piece in p])
     on_stage("embed", len(live), len(live))
-    cands = pair.candidates(live, vectors)
+    cands = pair.candidates(live, vectors, starts=starts)
     by_id = {s.id: s for s in live}
     scored = []
     step = 64
