@@ -316,7 +316,7 @@ def _jsonl_entries(path: Path, given: str, stem: str, max_bytes: int) -> Iterato
 def _jsonl_line(raw: bytes, number: int, given: str, stem: str, max_bytes: int) -> Document | DocumentStatus:
     default_id = f"{stem}:{number}"
     try:
-        line = raw.decode("utf-8")
+        line = raw.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError as e:
         return _skip(
             default_id,
@@ -326,7 +326,8 @@ def _jsonl_line(raw: bytes, number: int, given: str, stem: str, max_bytes: int) 
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as e:
-        return _skip(default_id, given, f"line {number}: not valid JSON ({e.msg} at column {e.colno})")
+        what = re.sub(r"(?: starting)? at$", "", e.msg)  # "Unterminated string starting at" -> "... string"
+        return _skip(default_id, given, f"line {number}: not valid JSON at column {e.colno} ({what})")
     if not isinstance(obj, dict):
         return _skip(default_id, given, f"line {number}: expected a JSON object, got {type(obj).__name__}")
     doc_id = obj.get("id")

@@ -62,9 +62,7 @@ def check(
     for st in statements:
         counts[st.doc_id] = counts.get(st.doc_id, 0) + 1
     statuses = [
-        DocumentStatus(
-            d.id, d.source, d.date, d.path, "checked", statements=counts.get(d.id, 0), note=d.note
-        )
+        DocumentStatus(d.id, d.source, d.date, d.path, "checked", statements=counts.get(d.id, 0), note=d.note)
         for d in documents
     ] + list(skipped)
     report = Report(statuses, statements, people, [], threshold, models={"spacy": config.SPACY_MODEL})

@@ -272,3 +272,12 @@ def test_documents_from_strings(tmp_path: Path) -> None:
         ("mine", "Given."),
     ]
     assert [(s.id, s.reason) for s in skipped] == [("text-3", "contains only whitespace")]
+
+
+def test_jsonl_error_messages_read_well(tmp_path: Path) -> None:
+    p = write(tmp_path / "feed.jsonl", '{"text": "unclosed\r\n{"a" 1}\n{"text": "x"} trailing\n')
+    assert [s.reason for s in load_inputs([str(p)])[1]] == [
+        "line 1: not valid JSON at column 10 (Unterminated string)",
+        "line 2: not valid JSON at column 6 (Expecting ':' delimiter)",
+        "line 3: not valid JSON at column 15 (Extra data)",
+    ]
