@@ -203,7 +203,7 @@ def _progress() -> Iterator[StageCallback | None]:
 
 
 def _write(text: str, output: Path | None) -> None:
-    if not text.endswith("\n"):
+    if text and not text.endswith("\n"):  # empty JSONL (nothing found) stays empty, not a blank line
         text += "\n"
     if output is None:
         sys.stdout.write(text)

@@ -164,6 +164,12 @@ def test_every_format(good: Path, fake: FakeCheck, fmt: str) -> None:
         assert result.stdout.strip()
 
 
+def test_empty_jsonl_is_empty(monkeypatch: pytest.MonkeyPatch, good: Path, empty_report: Report) -> None:
+    monkeypatch.setattr(pipeline, "check", FakeCheck(empty_report))
+    result = runner.invoke(app, ["check", "-f", "jsonl", str(good)])
+    assert result.exit_code == 0 and result.stdout == ""
+
+
 def test_statements_json(good: Path, fake: FakeCheck) -> None:
     result = runner.invoke(app, ["statements", str(good)])
     assert result.exit_code == 0
