@@ -149,6 +149,38 @@ def _where(status: DocumentStatus) -> str:
     return status.path or status.id
 
 
+#: The most reasons (and files per reason) that the one-line "no readable documents" error spells out.
+_MAX_LISTED = 8
+
+
+def _nothing_readable(paths: Sequence[str], skipped: Sequence[DocumentStatus]) -> str:
+    """One line for "every input was skipped": the file and problem, or each problem with its files."""
+    if len(skipped) == 1:
+        return f"{_where(skipped[0])}: {skipped[0].reason}"
+    single = paths[0] if len(paths) == 1 else None
+    root = single if single is not None and os.path.isdir(single) else None
+    groups: dict[str, list[str]] = {}
+    for status in skipped:
+        name = _where(status)
+        if root is not None and status.path:
+            name = os.path.relpath(status.path, root)
+        groups.setdefault(_one_line(status.reason), []).append("" if name == single else name)
+    parts = []
+    for reason, names in list(groups.items())[:_MAX_LISTED]:
+        named = [n for n in names if n]
+        label = ", ".join(named[:_MAX_LISTED])
+        if len(named) > _MAX_LISTED:
+            label += f" and {len(named) - _MAX_LISTED} more"
+        parts.append(f"{label}: {reason}" if label else reason)
+    if len(groups) > _MAX_LISTED:
+        rest = sum(len(names) for names in list(groups.values())[_MAX_LISTED:])
+        parts.append(f"{rest} more with other problems")
+    detail = " | ".join(parts)
+    if single is not None:
+        return f"{single}: no readable documents ({len(skipped)} skipped: {detail})"
+    return f"no readable documents among {len(paths)} inputs ({len(skipped)} skipped): {detail}"
+
+
 @contextmanager
 def _progress() -> Iterator[StageCallback | None]:
     """A progress bar on stderr when it is a terminal; no callback otherwise."""
@@ -171,7 +203,7 @@ def _progress() -> Iterator[StageCallback | None]:
 
 
 def _write(text: str, output: Path | None) -> None:
-    if not text.endswith("\n"):
+    if text and not text.endswith("\n"):  # empty JSONL (nothing found) stays empty, not a blank line
         text += "\n"
     if output is None:
         sys.stdout.write(text)
@@ -219,9 +251,7 @@ def _run(
                 raise CheckerError(
                     f"{', '.join(paths)}: no documents found (looked for {', '.join(SUPPORTED_SUFFIXES)})"
                 )
-            error(f"{_where(skipped[0])}: {skipped[0].reason}")
-            for status in skipped[1:]:
-                typer.echo(f"{PROG}: skipped {_where(status)}: {_one_line(status.reason)}", err=True)
+            error(_nothing_readable(paths, skipped))
             raise typer.Exit(config.EXIT_ERROR)
         from checker import pipeline
 
@@ -234,6 +264,9 @@ def _run(
         color = to_terminal and not os.environ.get("NO_COLOR")
         _write(render(report, fmt_name, view=view, width=width, color=color), output)
 
+    for status in report.documents:
+        if status.note:
+            typer.echo(f"{PROG}: note: {_where(status)}: {_one_line(status.note)}", err=True)
     reported = {d.id for d in report.skipped}
     all_skipped = report.skipped + [s for s in skipped if s.id not in reported]
     for status in all_skipped:

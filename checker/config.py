@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from checker.errors import UsageError
+
 # Models are loaded from installed packages or from the project: never from a hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -37,11 +39,28 @@ PAIR_MIN_SIMILARITY_SHARED = 0.3
 #: At most this many candidates per statement (the most similar first).
 PAIR_MAX_PER_STATEMENT = 10
 
-#: Input limits.
-MAX_DOCUMENT_BYTES = int(os.environ.get("CHECKER_MAX_BYTES", 5_000_000))
+#: Input limits: a document (a file, stdin, or one JSONL line's text) larger than this is skipped.
+#: ``CHECKER_MAX_BYTES`` overrides it; read when inputs are loaded (see ``max_document_bytes``).
+MAX_DOCUMENT_BYTES = 5_000_000
+MAX_BYTES_ENV = "CHECKER_MAX_BYTES"
 TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def max_document_bytes() -> int:
+    """The size limit for one document: ``CHECKER_MAX_BYTES`` when set, else ``MAX_DOCUMENT_BYTES``."""
+    raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not raw:
+        return MAX_DOCUMENT_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise UsageError(f"{MAX_BYTES_ENV}={raw!r}: expected a positive whole number of bytes (e.g. 5000000)")
+    return value
+
 
 #: Exit codes of the CLI.
 EXIT_OK = 0

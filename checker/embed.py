@@ -29,7 +29,8 @@ def load_embedder():  # noqa: ANN201 - SentenceTransformer
     try:
         return SentenceTransformer(model_path(), device="cpu")
     except (OSError, ValueError) as exc:
-        raise ModelError(f"cannot load the embedding model from {model_path()}: {exc}") from exc
+        problem = f"cannot load the embedding model ({type(exc).__name__}: {exc})"
+        raise ModelError(f"{model_path()}: {problem}") from exc
 
 
 def _key(text: str) -> str:

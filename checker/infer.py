@@ -58,7 +58,11 @@ def load_nli(path: str | Path | None = None) -> NLIModel:
     """The project's NLI cross-encoder from ``models/`` (or ``path``), loaded once per process."""
     path = Path(path or config.NLI_MODEL_DIR)
     if not (path / "config.json").is_file():
-        raise ModelError(f"NLI model not found at {path} (rebuild it with: python models/train_nli.py)")
+        missing = "no such directory" if not path.is_dir() else "no config.json in it"
+        raise ModelError(
+            f"{path}: NLI model not found ({missing}; rebuild it with python models/train_nli.py, "
+            "or set CHECKER_NLI_MODEL to a model directory)"
+        )
     import torch
     from sentence_transformers.cross_encoder import CrossEncoder
 
@@ -72,11 +76,14 @@ def load_nli(path: str | Path | None = None) -> NLIModel:
             model_kwargs={"dtype": torch.float32},
         )
     except Exception as exc:  # noqa: BLE001 - any load failure is a broken model file for the user
-        raise ModelError(f"cannot load the NLI model at {path}: {type(exc).__name__}: {exc}") from exc
+        raise ModelError(
+            f"{path}: cannot load the NLI model, its files are corrupt or incomplete "
+            f"({type(exc).__name__}: {exc})"
+        ) from exc
     id2label = enc.model.config.id2label
     labels = tuple(str(id2label[i]).lower() for i in range(len(id2label)))
     if set(labels) != set(config.NLI_LABELS):
-        raise ModelError(f"NLI model at {path} has labels {labels}, expected {config.NLI_LABELS}")
+        raise ModelError(f"{path}: the NLI model has labels {labels}, expected {config.NLI_LABELS}")
     return NLIModel(enc, labels, str(path))
 
 

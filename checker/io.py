@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, NamedTuple, TextIO
 
 from checker import config
 from checker.errors import InputError, MissingPathError
@@ -40,15 +40,31 @@ def human_size(n: int) -> str:
 
 
 def _too_large(size: int, max_bytes: int) -> str:
-    return f"is {human_size(size)}, over the {human_size(max_bytes)} limit (set CHECKER_MAX_BYTES)"
+    return f"is {human_size(size)}, over the {human_size(max_bytes)} limit (set {config.MAX_BYTES_ENV})"
+
+
+#: File signatures of common non-text formats, so that the reason can name what the file is.
+_MAGIC = (
+    (b"%PDF", "a PDF, not text; extract its text first (e.g. pdftotext)"),
+    (b"\x89PNG", "a PNG image, not text"),
+    (b"\xff\xd8\xff", "a JPEG image, not text"),
+    (b"GIF8", "a GIF image, not text"),
+    (b"PK\x03\x04", "a ZIP archive, not text (as are .docx, .xlsx, .epub); extract its text first"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file, not text (.doc, .xls); extract its text first"),
+    (b"\x1f\x8b", "a gzip archive, not text; decompress it first"),
+)
+#: Legacy text decoded as Windows-1252 is accepted only when at most this share of its characters is
+#: non-ASCII (English with a few accents or curly quotes); more suggests another encoding entirely.
+_MAX_NON_ASCII_GUESSED = 0.2
 
 
 def _sniff_binary(data: bytes) -> str | None:
     """The reason ``data`` is not text, or None."""
-    if data.startswith(b"%PDF"):
-        return "looks like a PDF, not text; extract its text first (e.g. pdftotext)"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None  # UTF-16 with BOM: NUL bytes are expected
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return f"looks like {what}"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data):
+        return None  # UTF-16: NUL bytes are expected
     head = data[:_SNIFF_BYTES]
     if b"\x00" in head:
         return "looks like a binary file, not text (it contains NUL bytes)"
@@ -57,30 +73,78 @@ def _sniff_binary(data: bytes) -> str | None:
     return None
 
 
-def decode_bytes(data: bytes, *, html: bool = False) -> str:
-    """Decode UTF-8 (with or without BOM) or BOM-marked UTF-16; newlines become ``\\n``.
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"``/``"utf-16-be"`` when ``data`` looks like mostly-ASCII UTF-16 without a BOM."""
+    head = data[: _SNIFF_BYTES & ~1]
+    if len(head) < 4 or len(data) % 2:
+        return None
+    even, odd = head[0::2], head[1::2]
+    nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if nul_odd > 0.9 and nul_even < 0.1:
+        return "utf-16-le"
+    if nul_even > 0.9 and nul_odd < 0.1:
+        return "utf-16-be"
+    return None
+
+
+class Decoded(NamedTuple):
+    """Text decoded from bytes, and a note when its encoding had to be guessed (else "")."""
+
+    text: str
+    note: str = ""
+
+
+def decode(data: bytes, *, html: bool = False) -> Decoded:
+    """Decode UTF-8 (with or without BOM), UTF-16 (BOM or not), an HTML page's ``<meta charset>``, or
+    else Windows-1252 when the bytes plausibly are (with a note saying so); newlines become ``\\n``.
 
     Raises ``ValueError`` with a user-facing reason when the bytes are binary or undecodable.
     """
     reason = _sniff_binary(data)
     if reason:
         raise ValueError(reason)
+    note = ""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as e:
             raise ValueError(f"not valid UTF-16 (at offset {e.start}); convert it to UTF-8") from None
+    elif wide := _utf16_without_bom(data):
+        try:
+            text = data.decode(wide)
+        except UnicodeDecodeError as e:
+            raise ValueError(f"not valid UTF-16 (at offset {e.start}); convert it to UTF-8") from None
+        note = f"read as {wide.upper()} (no byte-order mark)"
     else:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            text = _declared_charset(data) if html else None
-            if text is None:
-                bad = data[e.start]
-                raise ValueError(
-                    f"not valid UTF-8 (byte 0x{bad:02x} at offset {e.start}); convert it to UTF-8"
-                ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+            declared = _declared_charset(data) if html else None
+            if declared is not None:
+                text = declared
+            else:
+                problem = f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})"
+                text = _windows_1252(data, problem)
+                note = f"{problem}; read as Windows-1252"
+    return Decoded(text.replace("\r\n", "\n").replace("\r", "\n"), note)
+
+
+def decode_bytes(data: bytes, *, html: bool = False) -> str:
+    """The text of ``data`` (see ``decode``), without the note."""
+    return decode(data, html=html).text
+
+
+def _windows_1252(data: bytes, problem: str) -> str:
+    """``data`` as Windows-1252 (Latin-1's superset, the usual legacy encoding of English text), or
+    ``ValueError`` with ``problem`` when that does not decode or does not look like text."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ValueError(f"{problem}, nor Windows-1252; convert it to UTF-8") from None
+    letters = [c for c in text if not c.isspace()]
+    if sum(ord(c) > 0x7F for c in letters) > _MAX_NON_ASCII_GUESSED * len(letters):
+        raise ValueError(f"{problem}, and not plausibly Windows-1252; convert it to UTF-8")
+    return text
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -175,7 +239,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     except OSError as e:
         raise ValueError(e.strerror or str(e)) from None
     if len(data) > max_bytes:
-        raise ValueError(f"is over the {human_size(max_bytes)} limit (set CHECKER_MAX_BYTES)")
+        raise ValueError(f"is over the {human_size(max_bytes)} limit (set {config.MAX_BYTES_ENV})")
     return data
 
 
@@ -185,36 +249,40 @@ def _checked_text(text: str) -> str:
     return text
 
 
-def read_text(path: str | os.PathLike[str], *, max_bytes: int = config.MAX_DOCUMENT_BYTES) -> str:
+def read_text(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> str:
     """The text of one ``.txt``/``.md``/``.html`` (or other plain-text) file; ``InputError`` if unreadable."""
-    p = Path(path)
+    return _read_file(Path(path), str(path), max_bytes).text
+
+
+def _read_file(p: Path, given: str, max_bytes: int | None) -> Decoded:
     if not p.exists():
-        raise InputError(str(path), "no such file or directory")
+        raise InputError(given, "no such file or directory")
     try:
-        data = _read_bytes(p, max_bytes)
+        data = _read_bytes(p, config.max_document_bytes() if max_bytes is None else max_bytes)
         is_html = p.suffix.lower() in config.HTML_SUFFIXES
-        text = decode_bytes(data, html=is_html)
+        text, note = decode(data, html=is_html)
         if is_html:
             if not text.strip():
                 raise ValueError("is empty")
             text = html_to_text(text)
             if not text:
                 raise ValueError("has no visible text")
-        return _checked_text(text)
+        return Decoded(_checked_text(text), note)
     except ValueError as e:
-        raise InputError(str(path), str(e)) from None
+        raise InputError(given, str(e)) from None
 
 
-def _read_stream(stream: TextIO | BinaryIO, max_bytes: int) -> str:
+def _read_stream(stream: TextIO | BinaryIO, max_bytes: int) -> Decoded:
     buffer = getattr(stream, "buffer", None)
     raw = (buffer or stream).read(max_bytes + 1)
     if isinstance(raw, str):
         if len(raw.encode("utf-8", "surrogatepass")) > max_bytes:
-            raise ValueError(f"is over the {human_size(max_bytes)} limit (set CHECKER_MAX_BYTES)")
-        return _checked_text(raw.replace("\r\n", "\n").replace("\r", "\n"))
+            raise ValueError(f"is over the {human_size(max_bytes)} limit (set {config.MAX_BYTES_ENV})")
+        return Decoded(_checked_text(raw.replace("\r\n", "\n").replace("\r", "\n")))
     if len(raw) > max_bytes:
-        raise ValueError(f"is over the {human_size(max_bytes)} limit (set CHECKER_MAX_BYTES)")
-    return _checked_text(decode_bytes(raw))
+        raise ValueError(f"is over the {human_size(max_bytes)} limit (set {config.MAX_BYTES_ENV})")
+    text, note = decode(raw)
+    return Decoded(_checked_text(text), note)
 
 
 def _jsonl_entries(path: Path, given: str, stem: str, max_bytes: int) -> Iterator[Document | DocumentStatus]:
@@ -248,7 +316,7 @@ def _jsonl_entries(path: Path, given: str, stem: str, max_bytes: int) -> Iterato
 def _jsonl_line(raw: bytes, number: int, given: str, stem: str, max_bytes: int) -> Document | DocumentStatus:
     default_id = f"{stem}:{number}"
     try:
-        line = raw.decode("utf-8")
+        line = raw.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError as e:
         return _skip(
             default_id,
@@ -258,7 +326,8 @@ def _jsonl_line(raw: bytes, number: int, given: str, stem: str, max_bytes: int) 
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as e:
-        return _skip(default_id, given, f"line {number}: not valid JSON ({e.msg} at column {e.colno})")
+        what = re.sub(r"(?: starting)? at$", "", e.msg)  # "Unterminated string starting at" -> "... string"
+        return _skip(default_id, given, f"line {number}: not valid JSON at column {e.colno} ({what})")
     if not isinstance(obj, dict):
         return _skip(default_id, given, f"line {number}: expected a JSON object, got {type(obj).__name__}")
     doc_id = obj.get("id")
@@ -291,7 +360,8 @@ def _file_entries(path: Path, given: str, max_bytes: int) -> Iterator[Document |
         yield from _jsonl_entries(path, given, stem, max_bytes)
         return
     try:
-        yield Document(id=stem, text=read_text(path, max_bytes=max_bytes), path=given)
+        text, note = _read_file(path, given, max_bytes)
+        yield Document(id=stem, text=text, path=given, note=note)
     except InputError as e:
         yield _skip(stem, given, e.problem)
 
@@ -357,13 +427,15 @@ def load_inputs(
     paths: Sequence[str],
     *,
     stdin: TextIO | BinaryIO | None = None,
-    max_bytes: int = config.MAX_DOCUMENT_BYTES,
+    max_bytes: int | None = None,
 ) -> tuple[list[Document], list[DocumentStatus]]:
     """Read files, directories (recursively) and ``-`` (stdin) into documents.
 
     A path that does not exist raises ``InputError``. Any problem with one document (empty, binary,
     undecodable, too large, a bad JSONL line) is returned as a skipped ``DocumentStatus`` instead.
+    ``max_bytes`` defaults to ``config.max_document_bytes()``.
     """
+    max_bytes = config.max_document_bytes() if max_bytes is None else max_bytes
     for given in paths:
         if given != "-" and not os.path.lexists(given):
             raise MissingPathError(given, "no such file or directory")
@@ -371,8 +443,8 @@ def load_inputs(
     for given in paths:
         if given == "-":
             try:
-                text = _read_stream(stdin if stdin is not None else sys.stdin, max_bytes)
-                entries.append(Document(id=STDIN_ID, text=text))
+                text, note = _read_stream(stdin if stdin is not None else sys.stdin, max_bytes)
+                entries.append(Document(id=STDIN_ID, text=text, note=note))
             except ValueError as e:
                 entries.append(_skip(STDIN_ID, None, str(e)))
         elif not os.path.exists(given):
@@ -383,12 +455,13 @@ def load_inputs(
 
 
 def documents_from_strings(
-    items: Sequence[str | Document], *, max_bytes: int = config.MAX_DOCUMENT_BYTES
+    items: Sequence[str | Document], *, max_bytes: int | None = None
 ) -> tuple[list[Document], list[DocumentStatus]]:
     """For the library: each item is a ``Document``, an existing file or directory, or literal text.
 
     Literal texts get ids ``text-1``, ``text-2``, ... in order.
     """
+    max_bytes = config.max_document_bytes() if max_bytes is None else max_bytes
     if isinstance(items, str | Document):
         items = [items]
     entries: list[Document | DocumentStatus] = []
@@ -401,8 +474,11 @@ def documents_from_strings(
         else:
             n_text += 1
             doc_id = f"text-{n_text}"
+            size = len(item.encode("utf-8", "surrogatepass"))
             if not item.strip():
                 entries.append(_skip(doc_id, None, "is empty" if not item else "contains only whitespace"))
+            elif size > max_bytes:
+                entries.append(_skip(doc_id, None, _too_large(size, max_bytes)))
             else:
                 entries.append(Document(id=doc_id, text=item.replace("\r\n", "\n").replace("\r", "\n")))
     return _split(entries)

@@ -55,21 +55,36 @@ def count_comparable(statements: Sequence[Statement]) -> int:
     return n * (n - 1) // 2 - same_speaker_date - (split - split_same_speaker)
 
 
+def _similarities(vectors: np.ndarray, starts: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    """Rows ``lo:hi`` of the statement-by-statement similarity: the best over their pieces' vectors."""
+    end = starts[hi] if hi < len(starts) else len(vectors)
+    sims = vectors[starts[lo] : end] @ vectors.T
+    sims = np.maximum.reduceat(sims, starts[lo:hi] - starts[lo], axis=0)
+    return np.maximum.reduceat(sims, starts, axis=1)
+
+
 def candidates(
     statements: Sequence[Statement],
     vectors: np.ndarray,
     *,
+    starts: Sequence[int] | None = None,
     min_similarity: float = config.PAIR_MIN_SIMILARITY,
     min_similarity_shared: float = config.PAIR_MIN_SIMILARITY_SHARED,
     max_per_statement: int = config.PAIR_MAX_PER_STATEMENT,
     block: int = 1024,
 ) -> list[Candidate]:
-    """Pairs above the similarity bar (a lower bar where they share a name or number), best first."""
+    """Pairs above the similarity bar (a lower bar where they share a name or number), best first.
+
+    ``vectors`` has one row per statement, or, with ``starts``, one row per piece of a statement too long
+    for the embedding model's window: statement ``i``'s pieces are rows ``starts[i]`` up to
+    ``starts[i + 1]``, and two statements are as similar as their most similar pieces.
+    """
     n = len(statements)
+    first = np.arange(n) if starts is None else np.asarray(starts, dtype=np.intp)
     keys = [anchors(s.proposition) for s in statements]
     found: dict[tuple[int, int], Candidate] = {}
     for lo in range(0, n, block):
-        sims = vectors[lo : lo + block] @ vectors.T
+        sims = _similarities(vectors, first, lo, min(lo + block, n))
         for r, row in enumerate(sims):
             i = lo + r
             order = np.argsort(-row, kind="stable")

@@ -6,6 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from checker import attribute, config, embed, infer, pair, proposition, segment, speakers
 from checker.nlp import load_spacy
 from checker.records import Document, DocumentStatus, Report, Statement
@@ -54,24 +56,27 @@ def check(
     """
     on_stage = on_stage or _noop
     threshold = config.CONTRADICTION_THRESHOLD if threshold is None else threshold
+    model = infer.load_nli() if nli else None  # first: a missing or broken model fails before the parse
     _, statements, people = statements_of(documents, on_stage)
     counts: dict[str, int] = {}
     for st in statements:
         counts[st.doc_id] = counts.get(st.doc_id, 0) + 1
     statuses = [
-        DocumentStatus(d.id, d.source, d.date, d.path, "checked", statements=counts.get(d.id, 0))
+        DocumentStatus(d.id, d.source, d.date, d.path, "checked", statements=counts.get(d.id, 0), note=d.note)
         for d in documents
     ] + list(skipped)
     report = Report(statuses, statements, people, [], threshold, models={"spacy": config.SPACY_MODEL})
-    if not nli:
+    if model is None:
         return report
 
     live = [s for s in statements if s.is_assertion and s.proposition]
     on_stage("embed", 0, len(live))
-    vectors = embed.embed([s.proposition for s in live])
+    # a proposition longer than the embedding window is embedded piece by piece, never truncated
+    pieces = [infer.chunks(s.proposition) for s in live]
+    starts = np.cumsum([0] + [len(p) for p in pieces[:-1]]) if pieces else np.zeros(0, dtype=np.intp)
+    vectors = embed.embed([piece for p in pieces for piece in p])
     on_stage("embed", len(live), len(live))
-    cands = pair.candidates(live, vectors)
-    model = infer.load_nli()
+    cands = pair.candidates(live, vectors, starts=starts)
     by_id = {s.id: s for s in live}
     scored = []
     step = 64

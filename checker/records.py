@@ -17,6 +17,7 @@ class Document:
     date: str | None = None
     url: str | None = None
     path: str | None = None
+    note: str = ""  # how the text was read when that was a guess, e.g. "... read as Windows-1252"
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,9 @@ class DocumentStatus:
     date: str | None
     path: str | None
     status: str  # checked | skipped
-    reason: str = ""
+    reason: str = ""  # why it was skipped
     statements: int = 0
+    note: str = ""  # a checked document's caveat, e.g. the encoding it was guessed to be in
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -162,7 +162,16 @@ def to_jsonl(report: Report, *, view: str = "check") -> str:
         rows: list[dict[str, Any]] = [st.to_dict() for _, sts in speaker_groups(report) for st in sts]
     else:
         rows = [{"rank": i, **c.to_dict()} for i, c in enumerate(report.contradictions, start=1)]
-    return "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    return "".join(_one_json_line(row) + "\n" for row in rows)
+
+
+#: Line breaks that ``json.dumps`` leaves raw but ``str.splitlines`` and some JSONL readers split on.
+_LINE_BREAKS = {c: f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
+
+
+def _one_json_line(row: dict[str, Any]) -> str:
+    """``row`` as JSON on exactly one line, whatever line-break characters its text holds."""
+    return json.dumps(row, ensure_ascii=False).translate(str.maketrans(_LINE_BREAKS))
 
 
 # ---------------------------------------------------------------------------------------------------------

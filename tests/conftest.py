@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import HealthCheck, settings
 
 from checker.records import Contradiction, Document, DocumentStatus, Report, Span, Speaker, Statement
+
+# Fuzzing budgets. ``ci`` (selected when the CI variable is set, as .ci/run does) is derandomized: the same
+# examples every run, with a fixed count, so CI time is bounded and a failure reproduces. ``dev`` explores
+# new random examples each run. HYPOTHESIS_PROFILE=ci|dev overrides the choice. A test's own
+# ``max_examples`` sets its budget; the profile's is the default.
+settings.register_profile(
+    "ci",
+    max_examples=100,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "dev", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 TEXTS = {
     "times": 'The minister said, "The ceasefire is holding." Talks continue.',

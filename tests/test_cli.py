@@ -164,6 +164,12 @@ def test_every_format(good: Path, fake: FakeCheck, fmt: str) -> None:
         assert result.stdout.strip()
 
 
+def test_empty_jsonl_is_empty(monkeypatch: pytest.MonkeyPatch, good: Path, empty_report: Report) -> None:
+    monkeypatch.setattr(pipeline, "check", FakeCheck(empty_report))
+    result = runner.invoke(app, ["check", "-f", "jsonl", str(good)])
+    assert result.exit_code == 0 and result.stdout == ""
+
+
 def test_statements_json(good: Path, fake: FakeCheck) -> None:
     result = runner.invoke(app, ["statements", str(good)])
     assert result.exit_code == 0
@@ -188,9 +194,11 @@ def test_nothing_readable_among_several(tmp_path: Path, fake: FakeCheck) -> None
     (tmp_path / "b.txt").write_bytes(b"\x00")
     result = runner.invoke(app, ["check", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")])
     assert result.exit_code == 1
-    lines = stderr_lines(result)
-    assert lines[0] == f"checker: error: {tmp_path / 'a.txt'}: is empty"
-    assert lines[1].startswith(f"checker: skipped {tmp_path / 'b.txt'}: looks like a binary file")
+    assert stderr_lines(result) == [
+        "checker: error: no readable documents among 2 inputs (2 skipped): "
+        f"{tmp_path / 'a.txt'}: is empty | "
+        f"{tmp_path / 'b.txt'}: looks like a binary file, not text (it contains NUL bytes)"
+    ]
     assert fake.calls == []
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.errors import InputError
+from checker import config
+from checker.errors import InputError, UsageError
 from checker.io import documents_from_strings, html_to_text, human_size, load_inputs, read_text
 from checker.records import Document
 
@@ -158,14 +159,64 @@ def test_pdf_magic(tmp_path: Path) -> None:
     assert reason.startswith("looks like a PDF, not text")
 
 
-def test_latin1_bytes(tmp_path: Path) -> None:
-    reason = skip_reason(write(tmp_path / "old.txt", "Caf\xe9 said so.".encode("latin-1")))
-    assert reason == "not valid UTF-8 (byte 0xe9 at offset 3); convert it to UTF-8"
+def test_windows_1252_is_detected_and_said(tmp_path: Path) -> None:
+    doc = load_one(write(tmp_path / "old.txt", "Caf\xe9 owner said \u201cno\u201d.".encode("cp1252")))
+    assert doc.text == "Caf\xe9 owner said \u201cno\u201d."
+    assert doc.note == "not valid UTF-8 (byte 0xe9 at offset 3); read as Windows-1252"
+    assert load_one(write(tmp_path / "new.txt", "Caf\xe9.".encode())).note == ""
+
+
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        # 0x81 is undefined in Windows-1252
+        (b"He said \x81\x81 so.", "not valid UTF-8 (byte 0x81 at offset 8), nor Windows-1252"),
+        # KOI8-R Russian decodes as Windows-1252 only to a run of accented letters: not plausible
+        ("Привет, мир".encode("koi8-r"), "not plausibly Windows-1252"),
+    ],
+)
+def test_undecodable_bytes_say_which_encoding_problem(tmp_path: Path, data: bytes, reason: str) -> None:
+    got = skip_reason(write(tmp_path / "odd.txt", data))
+    assert got.startswith("not valid UTF-8 (byte 0x") and reason in got
+    assert got.endswith("convert it to UTF-8")
+
+
+def test_utf16_without_bom(tmp_path: Path) -> None:
+    for codec in ("utf-16-le", "utf-16-be"):
+        doc = load_one(write(tmp_path / f"{codec}.txt", "The mayor said so.".encode(codec)))
+        assert doc.text == "The mayor said so."
+        assert doc.note == f"read as {codec.upper()} (no byte-order mark)"
+
+
+@pytest.mark.parametrize(
+    "data, what",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "a JPEG image"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "a ZIP archive"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office file"),
+    ],
+)
+def test_binary_formats_are_named(tmp_path: Path, data: bytes, what: str) -> None:
+    assert skip_reason(write(tmp_path / "renamed.txt", data)).startswith(f"looks like {what}, not text")
 
 
 def test_html_declared_charset_is_used(tmp_path: Path) -> None:
     page = '<html><head><meta charset="iso-8859-1"></head><body><p>Caf\xe9</p></body></html>'
     assert load_one(write(tmp_path / "old.html", page.encode("latin-1"))).text == "Café"
+
+
+def test_size_limit_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    p = write(tmp_path / "big.txt", "x" * 2_000)
+    assert config.max_document_bytes() == config.MAX_DOCUMENT_BYTES == 5_000_000
+    monkeypatch.setenv("CHECKER_MAX_BYTES", "1000")
+    assert skip_reason(p).startswith("is 2.0 kB, over the 1.0 kB limit")
+    docs, skipped = documents_from_strings(["y" * 1_001])
+    assert docs == [] and skipped[0].reason.startswith("is 1.0 kB, over the 1.0 kB limit")
+    for bad in ("abc", "0", "-5", "1.5"):
+        monkeypatch.setenv("CHECKER_MAX_BYTES", bad)
+        with pytest.raises(UsageError, match="CHECKER_MAX_BYTES=.*expected a positive whole number"):
+            load_inputs([str(p)])
 
 
 def test_size_limit(tmp_path: Path) -> None:
@@ -221,3 +272,12 @@ def test_documents_from_strings(tmp_path: Path) -> None:
         ("mine", "Given."),
     ]
     assert [(s.id, s.reason) for s in skipped] == [("text-3", "contains only whitespace")]
+
+
+def test_jsonl_error_messages_read_well(tmp_path: Path) -> None:
+    p = write(tmp_path / "feed.jsonl", '{"text": "unclosed\r\n{"a" 1}\n{"text": "x"} trailing\n')
+    assert [s.reason for s in load_inputs([str(p)])[1]] == [
+        "line 1: not valid JSON at column 10 (Unterminated string)",
+        "line 2: not valid JSON at column 6 (Expecting ':' delimiter)",
+        "line 3: not valid JSON at column 15 (Extra data)",
+    ]

@@ -71,3 +71,15 @@ def test_shared_anchor_lowers_the_bar():
     assert "lebanon" in anchors(sts[0].proposition) & anchors(sts[1].proposition)
     assert len(candidates(sts, v, min_similarity=0.9, min_similarity_shared=0.4)) == 1
     assert candidates(sts, v, min_similarity=0.9, min_similarity_shared=0.6) == []
+
+
+def test_a_long_statement_is_as_similar_as_its_most_similar_piece():
+    # s1 has three pieces (rows 0-2), s2 one (row 3), s3 two (rows 4-5): unit vectors on three axes
+    e = np.eye(3, dtype=np.float32)
+    vectors = np.stack([e[0], e[0], e[1], e[1], e[2], e[0]])
+    stmts = [make(1, "d1", "a", None), make(2, "d2", "b", None), make(3, "d3", "c", None)]
+    found = {(c.a, c.b): c.similarity for c in candidates(stmts, vectors, starts=[0, 3, 4], block=2)}
+    # s1's last piece matches s2, and its first piece matches s3's last: both pairs kept, s2-s3 not
+    assert found == {("s1", "s2"): 1.0, ("s1", "s3"): 1.0}
+    one_row_each = np.stack([e[0], e[1], e[2]])
+    assert candidates(stmts, one_row_each) == candidates(stmts, one_row_each, starts=[0, 1, 2])

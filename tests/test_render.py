@@ -52,6 +52,7 @@ def test_json_check_round_trips(report: Report) -> None:
             "status": "skipped",
             "reason": "looks like a PDF, not text",
             "statements": 0,
+            "note": "",
         }
     ]
 
@@ -150,3 +151,13 @@ def test_unknown_format_and_view(report: Report) -> None:
 def test_denial_shows_the_asserted_proposition(report: Report, fmt: str) -> None:
     out = render(report, fmt, width=200)
     assert "asserts: The ceasefire is not holding." in out
+
+
+def test_jsonl_lines_survive_unicode_line_breaks(report: Report) -> None:
+    # found by tests/test_fuzz.py: a quote holding U+0085 split a JSONL row in two for str.splitlines
+    odd = "one\x85two\u2028three\u2029four"
+    report.statements[0].proposition = odd  # the same object as report.contradictions[0].a
+    (row,) = [json.loads(line) for line in render(report, "jsonl").splitlines()]
+    assert row["a"]["proposition"] == odd
+    rows = [json.loads(line) for line in render(report, "jsonl", view="statements").splitlines()]
+    assert [r["proposition"] for r in rows][0] == odd and len(rows) == 3
