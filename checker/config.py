@@ -37,6 +37,11 @@ PAIR_MIN_SIMILARITY_SHARED = 0.3
 #: At most this many candidates per statement (the most similar first).
 PAIR_MAX_PER_STATEMENT = 10
 
+#: The labeled end-to-end set run by ``checker eval`` (relative to the project or working directory), and the
+#: file of the gate's minimum figures (beside the cases or in their parent folder).
+EVAL_CASES_DIR = Path("eval") / "cases"
+EVAL_THRESHOLDS = "thresholds.json"
+
 #: Input limits.
 MAX_DOCUMENT_BYTES = int(os.environ.get("CHECKER_MAX_BYTES", 5_000_000))
 TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
@@ -48,3 +53,5 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_SKIPPED = 3
+#: ``checker eval``: a figure is below the gate in eval/thresholds.json.
+EXIT_BELOW_GATE = 4
