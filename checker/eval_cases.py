@@ -524,7 +524,7 @@ def render_table(result: dict[str, Any]) -> str:
     from rich.table import Table
 
     buf = StringIO()
-    console = Console(file=buf, width=120, no_color=True)
+    console = Console(file=buf, width=120, no_color=True, markup=False, highlight=False, soft_wrap=True)
     table = Table(title=f"checker eval (decision threshold {result['threshold']})")
     table.add_column("figure")
     for split in result["splits"]:

@@ -276,7 +276,9 @@ def test_cli_json_and_exit_codes(tmp_path, monkeypatch):
     assert data["splits"]["dev"]["contradictions"]["recall"] == 0.0
     failed = runner.invoke(app, ["eval", "--cases", str(tmp_path), "--threshold", "0.95"])
     assert failed.exit_code == config.EXIT_BELOW_GATE
-    assert "gate on test: FAILED" in failed.stdout and "missed:" in failed.stdout
+    assert "gate on test: FAILED" in failed.stdout and "[test] t1 (negation):" in failed.stdout
+    missed = "  missed: Mayor Ann Lee: 'the bridge is safe'  <>  Engineers: 'the bridge is not safe'"
+    assert missed in failed.stdout
     dev_only = runner.invoke(app, ["eval", "--cases", str(tmp_path), "--split", "dev"])
     assert dev_only.exit_code == 0 and "not applied" in dev_only.stdout
 
