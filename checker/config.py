@@ -39,6 +39,11 @@ PAIR_MIN_SIMILARITY_SHARED = 0.3
 #: At most this many candidates per statement (the most similar first).
 PAIR_MAX_PER_STATEMENT = 10
 
+#: The labeled end-to-end set run by ``checker eval`` (relative to the project or working directory), and the
+#: file of the gate's minimum figures (beside the cases or in their parent folder).
+EVAL_CASES_DIR = Path("eval") / "cases"
+EVAL_THRESHOLDS = "thresholds.json"
+
 #: Input limits: a document (a file, stdin, or one JSONL line's text) larger than this is skipped.
 #: ``CHECKER_MAX_BYTES`` overrides it; read when inputs are loaded (see ``max_document_bytes``).
 MAX_DOCUMENT_BYTES = 5_000_000
@@ -67,3 +72,5 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_SKIPPED = 3
+#: ``checker eval``: a figure is below the gate in eval/thresholds.json.
+EXIT_BELOW_GATE = 4

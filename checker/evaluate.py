@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from checker import config
+from checker import config, eval_cases
 from checker.errors import InputError
 
 #: A binary gold label: right when the model says neutral or contradiction.
@@ -93,7 +93,9 @@ def eval_nli(path: Path, model_path: Path | None = None, limit: int | None = Non
     return result
 
 
-app = typer.Typer(help="Measure checker on labeled data.", no_args_is_help=True)
+app = typer.Typer(help="Measure checker on labeled data.")
+# `checker eval` with no subcommand runs the labeled end-to-end set in eval/cases.
+app.callback(invoke_without_command=True)(eval_cases.command)
 
 
 @app.command("nli")
