@@ -39,6 +39,9 @@ def read_pairs(path: Path, limit: int | None = None) -> list[tuple[str, str, str
                 break
     if not rows:
         raise InputError(str(path), "no labeled pairs")
+    gold = {label for _, _, label in rows}
+    if NOT_ENTAILMENT in gold and gold & {"neutral", "contradiction"}:
+        raise InputError(str(path), "mixes not_entailment with neutral/contradiction labels: use one scheme")
     return rows
 
 
@@ -75,7 +78,12 @@ def nli_metrics(gold: list[str], pred: list[str]) -> dict:
     }
 
 
-def eval_nli(path: Path, model_path: Path | None = None, limit: int | None = None) -> dict:
+def _rounded(probs: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 3) for k, v in probs.items()}
+
+
+def eval_nli(path: Path, model_path: Path | None = None, limit: int | None = None, errors: int = 0) -> dict:
+    """Metrics of the NLI model on a JSONL file; with ``errors`` > 0, that many misclassified pairs too."""
     from checker.infer import load_nli
 
     rows = read_pairs(path, limit)
@@ -90,6 +98,13 @@ def eval_nli(path: Path, model_path: Path | None = None, limit: int | None = Non
     result["model"] = model.path
     if NOT_ENTAILMENT in result["confusion"]:
         result["note"] = "gold not_entailment counts as correct for neutral or contradiction"
+    if errors:
+        wrong = [
+            {"premise": p, "hypothesis": h, "gold": g, "predicted": y, "probs": _rounded(pr)}
+            for (p, h, g), y, pr in zip(rows, pred, probs, strict=True)
+            if not (g == y or (g == NOT_ENTAILMENT and y != "entailment"))
+        ]
+        result["errors"] = wrong[:errors]
     return result
 
 
@@ -104,6 +119,7 @@ def nli_command(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     model: Annotated[Path | None, typer.Option(help="Another cross-encoder directory.")] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N pairs.", min=1)] = None,
+    errors: Annotated[int, typer.Option(help="Also list the first N misclassified pairs.", min=0)] = 0,
 ) -> None:
     """Accuracy, per-label P/R/F1, confusion matrix and pairs/s of the NLI model on FILE."""
     from checker.cli import fail_on_errors
@@ -111,7 +127,7 @@ def nli_command(
     with fail_on_errors():
         if fmt not in ("table", "json"):
             raise InputError("--format", f"{fmt!r} is not one of 'table', 'json'")
-        result = eval_nli(file, model, limit)
+        result = eval_nli(file, model, limit, errors)
     if fmt == "json":
         typer.echo(json.dumps(result, indent=2))
         return
@@ -129,3 +145,9 @@ def nli_command(
     console.print("confusion (gold -> predicted):", result["confusion"])
     if "note" in result:
         console.print(result["note"])
+    from rich.text import Text
+
+    for e in result.get("errors", []):
+        line = Text(f"{e['gold']} -> {e['predicted']}  ", style="bold")
+        line.append(e["premise"]).append("  ||  ", style="dim").append(e["hypothesis"])
+        console.print(line, soft_wrap=True)

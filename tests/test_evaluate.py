@@ -61,3 +61,30 @@ def test_cli_missing_file_is_one_line(tmp_path):
     result = CliRunner().invoke(app, ["eval", "nli", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 1
     assert result.stderr.strip().count("\n") == 0 and "no such file" in result.stderr
+
+
+def test_errors_lists_the_misclassified_pairs(tmp_path, monkeypatch):
+    f = tmp_path / "x.jsonl"
+    labels = ["entailment", "neutral", "contradiction", "neutral"]
+    f.write_text("".join(json.dumps({"premise": f"p{i}", "hypothesis": "h", "label": lab}) + "\n"
+                         for i, lab in enumerate(labels)))  # fmt: skip
+    fake = infer.NLIModel(Always(), ("contradiction", "entailment", "neutral"), "fake")  # always entailment
+    monkeypatch.setattr(infer, "load_nli", lambda path=None: fake)
+    result = CliRunner().invoke(app, ["eval", "nli", str(f), "--format", "json", "--errors", "2"])
+    assert result.exit_code == 0, result.output
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["premise"], e["gold"], e["predicted"]) for e in errors] == [
+        ("p1", "neutral", "entailment"),
+        ("p2", "contradiction", "entailment"),
+    ]
+    table = CliRunner().invoke(app, ["eval", "nli", str(f), "--errors", "1"])
+    assert "neutral -> entailment" in table.stdout and "p1" in table.stdout
+
+
+def test_mixed_label_schemes_are_one_clear_error(tmp_path):
+    f = tmp_path / "x.jsonl"
+    f.write_text("".join(json.dumps({"premise": "p", "hypothesis": "h", "label": lab}) + "\n"
+                         for lab in ["neutral", "not_entailment"]))  # fmt: skip
+    result = CliRunner().invoke(app, ["eval", "nli", str(f)])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "mixes not_entailment" in result.stderr
