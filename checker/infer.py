@@ -182,6 +182,11 @@ def chunks(text: str, max_words: int = config.NLI_MAX_WORDS) -> list[str]:
     return out
 
 
+def _pieces(st: Statement) -> list[str]:
+    """What is scored of a statement: each conjunct of its proposition, each within the model's window."""
+    return [piece for part in (st.parts or (st.proposition,)) for piece in chunks(part)]
+
+
 def score(
     candidates: Sequence[Candidate], statements: dict[str, Statement], model: NLIModel
 ) -> list[Contradiction]:
@@ -193,8 +198,8 @@ def score(
     spans = []
     for c in candidates:
         start = len(pairs)
-        for pa in chunks(statements[c.a].proposition):
-            for pb in chunks(statements[c.b].proposition):
+        for pa in _pieces(statements[c.a]):
+            for pb in _pieces(statements[c.b]):
                 pairs += [(pa, pb), (pb, pa)]
         spans.append((start, len(pairs)))
     probs = model.predict(pairs)

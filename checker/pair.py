@@ -30,11 +30,15 @@ def comparable(a: Statement, b: Statement) -> bool:
     """Statements worth comparing: different speakers or documents, or one speaker on two dates."""
     if not (a.is_assertion and b.is_assertion):
         return False
-    if a.content.start == b.content.start and a.doc_id == b.doc_id:
-        return False  # one statement split over coordinated speakers
+    if a.doc_id == b.doc_id and (a.content.start == b.content.start or _one_voice(a, b)):
+        return False  # one statement split over coordinated speakers, or two of one group's statements
     if a.speaker_id != b.speaker_id:
         return True
     return a.doc_id != b.doc_id and (a.date or "") != (b.date or "")
+
+
+def _one_voice(a: Statement, b: Statement) -> bool:
+    return bool(set(a.voices or (a.speaker_id,)) & set(b.voices or (b.speaker_id,)))
 
 
 def _pairs(counts: Counter) -> int:
@@ -52,7 +56,22 @@ def count_comparable(statements: Sequence[Statement]) -> int:
     same_speaker_date = _pairs(Counter((s.speaker_id, s.date or "") for s in live))
     split = _pairs(Counter((s.doc_id, s.content.start) for s in live))
     split_same_speaker = _pairs(Counter((s.doc_id, s.content.start, s.speaker_id) for s in live))
-    return n * (n - 1) // 2 - same_speaker_date - (split - split_same_speaker)
+    # pairs only the group rule excludes: in one document, different speakers and utterances, shared voice
+    grouped: dict[str, list[Statement]] = {}
+    for s in live:
+        if s.voices:
+            grouped.setdefault(s.doc_id, [])
+    for s in live:
+        if s.doc_id in grouped:
+            grouped[s.doc_id].append(s)
+    one_voice = sum(
+        1
+        for doc in grouped.values()
+        for i, a in enumerate(doc)
+        for b in doc[i + 1 :]
+        if a.speaker_id != b.speaker_id and a.content.start != b.content.start and _one_voice(a, b)
+    )
+    return n * (n - 1) // 2 - same_speaker_date - (split - split_same_speaker) - one_voice
 
 
 def _similarities(vectors: np.ndarray, starts: np.ndarray, lo: int, hi: int) -> np.ndarray:

@@ -35,10 +35,21 @@ def statements_of(
     resolved, people = speakers.resolve(parsed, raw)
     kinds = {s.id: s.kind for s in people}
     by_doc = {pd.document.id: pd for pd in parsed}
-    final = [
-        replace(st, proposition=proposition.build(st, by_doc[st.doc_id], kinds.get(st.speaker_id, "")))
-        for st in resolved
-    ]
+    voices: dict[tuple[str, int], set[str]] = {}
+    for st in resolved:
+        voices.setdefault((st.doc_id, st.content.start), set()).add(st.speaker_id)
+    final = []
+    for st in resolved:
+        pd, kind = by_doc[st.doc_id], kinds.get(st.speaker_id, "")
+        together = voices[(st.doc_id, st.content.start)]
+        final.append(
+            replace(
+                st,
+                proposition=proposition.build(st, pd, kind),
+                parts=tuple(proposition.parts(st, pd, kind)),
+                voices=tuple(sorted(together)) if len(together) > 1 else (),
+            )
+        )
     return parsed, final, people
 
 

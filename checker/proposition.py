@@ -43,11 +43,13 @@ def _apply(text: str, base: int, edits: list[tuple[int, int, str]]) -> str:
     return text
 
 
-def build(st: Statement, pd: ParsedDocument, speaker_kind: str = "") -> str:
-    """The asserted proposition of ``st`` as plain text."""
+def build(
+    st: Statement, pd: ParsedDocument, speaker_kind: str = "", drop: tuple[int, int] | None = None
+) -> str:
+    """The asserted proposition of ``st`` as plain text (less the parse's characters ``drop``, if given)."""
     text = st.content.text
     para = pd.paragraph_at(st.content.start)
-    edits: list[tuple[int, int, str]] = []
+    edits: list[tuple[int, int, str]] = [(*drop, "")] if drop else []
     if para is not None and st.content.end <= para.end:
         base = st.content.start - para.start
         span = para.doc.char_span(base, st.content.end - para.start, alignment_mode="expand")
@@ -68,6 +70,32 @@ def build(st: Statement, pd: ParsedDocument, speaker_kind: str = "") -> str:
     elif st.negated:
         return f"It is not true that {_clean(text)}"
     return _clean(text)
+
+
+def parts(st: Statement, pd: ParsedDocument, speaker_kind: str = "") -> list[str]:
+    """The conjuncts of a denial of alternatives: denying "A or B" asserts not-A and not-B, and a claim
+    contradicts the denial when it contradicts either. Empty for anything else (the proposition is one)."""
+    if not st.negated:
+        return []
+    para = pd.paragraph_at(st.content.start)
+    if para is None or st.content.end > para.end:
+        return []
+    span = para.doc.char_span(
+        st.content.start - para.start, st.content.end - para.start, alignment_mode="expand"
+    )
+    if span is None or not len(span):
+        return []
+    root = span.root
+    conj = next((c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")), None)
+    cc = next((c for c in root.children if c.dep_ == "cc" and c.lower_ in ("or", "nor")), None)
+    if conj is None or cc is None or not (root.i < cc.i < conj.i):
+        return []
+    if any(start >= root.idx for start, _, _ in _edits_negate(root)):
+        return []  # the negation rewrites the verb itself ("did not approve"): only "had not" is split
+    # "had not responded to or approved P" -> "had not approved P" and "had not responded to P"
+    first = build(st, pd, speaker_kind, drop=(root.idx, conj.idx))
+    second = build(st, pd, speaker_kind, drop=(cc.idx, conj.idx + len(conj.text)))
+    return [first, second]
 
 
 def _agrees(pronoun_kind: str, speaker_kind: str) -> bool:

@@ -56,6 +56,12 @@ class Statement:
     speaker_name: str = ""
     is_assertion: bool = True
     date: str | None = None
+    #: the speakers of this utterance when one statement was split over coordinated speakers ("Both the US
+    #: and France said", "They said" after them): they speak with one voice and are not compared in-document
+    voices: tuple[str, ...] = ()
+    #: conjuncts of the proposition scored one by one ("he had not responded to or approved P" asserts
+    #: both "he had not responded to P" and "he had not approved P"); empty when it is one claim
+    parts: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

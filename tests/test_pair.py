@@ -18,12 +18,13 @@ def make(
     content_start: int = 0,
     prop: str = "",
     assertion: bool = True,
+    voices: tuple[str, ...] = (),
 ):
     return Statement(
         id=f"s{i}", doc_id=doc, speaker=Span(0, 1, "x"), cue=Span(0, 1, "x"),
         content=Span(content_start, content_start + 1, "x"), kind="indirect", sentence=0,
         speaker_id=speaker, speaker_name=speaker, is_assertion=assertion, date=date,
-        proposition=prop or f"p{i}",
+        proposition=prop or f"p{i}", voices=voices,
     )  # fmt: skip
 
 
@@ -37,6 +38,17 @@ def test_comparable_rules():
     assert not comparable(a, make(7, "d2", "y", "2024-01-01", assertion=False))
 
 
+def test_one_groups_statements_are_not_compared_in_their_document():
+    # "Both the US and France said A." ... "They said B.": each sentence split over the two speakers
+    group = ("fr", "us")
+    us_a = make(1, "d1", "us", None, content_start=0, voices=group)
+    fr_b = make(2, "d1", "fr", None, content_start=9, voices=group)
+    assert not comparable(us_a, fr_b)  # one voice: the US and France together
+    assert comparable(us_a, make(3, "d1", "il", None, content_start=20))  # someone else in the document
+    other_source = make(4, "d2", "fr", "2024-01-01", content_start=9, voices=group)
+    assert comparable(us_a, other_source)
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
@@ -46,7 +58,12 @@ def test_comparable_rules():
 )
 def test_count_comparable_equals_enumeration(rows):
     dates = {"a": "2024-01-01", "b": "2024-02-01", "c": None, "d": "2024-01-01"}
-    sts = [make(i, d, sp, dates[d], cs, assertion=ok) for i, (d, sp, cs, ok) in enumerate(rows)]
+    # content starting at 3 or 2 stands for an utterance split over speakers x and y (a coordinated group)
+    group = {3: ("x", "y"), 2: ("x", "y")}
+    sts = [
+        make(i, d, sp, dates[d], cs, assertion=ok, voices=group[cs] if cs in group and sp in "xy" else ())
+        for i, (d, sp, cs, ok) in enumerate(rows)
+    ]
     brute = sum(comparable(x, y) for x, y in itertools.combinations(sts, 2))
     assert count_comparable(sts) == brute
 

@@ -23,6 +23,20 @@ def test_denial_of_a_negative_asserts_the_positive():
     assert prop("The mayor denied that the city was not prepared.") == "The city was prepared"
 
 
+def test_denying_alternatives_asserts_each_negation():
+    (s,) = run("Netanyahu denied that he had responded to or approved the ceasefire proposal.")
+    assert s.proposition == "Netanyahu had not responded to or approved the ceasefire proposal"
+    assert s.parts == (
+        "Netanyahu had not approved the ceasefire proposal",
+        "Netanyahu had not responded to the ceasefire proposal",
+    )
+
+
+def test_one_claim_has_no_parts():
+    (s,) = run("The ministry denied that the army had fired on civilians.")
+    assert s.parts == ()
+
+
 def test_copula_denial():
     assert prop("Officials denied that the report is accurate.") == "The report is not accurate"
 
