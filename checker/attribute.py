@@ -323,6 +323,11 @@ class _Builder:
         )
 
 
+def extractor_name() -> str:
+    """What produces the statements, for reports and ``checker eval attribution``."""
+    return "rules on the spaCy parse"
+
+
 def extract(pd: ParsedDocument) -> list[Statement]:
     """All attributed statements of one parsed document, in text order."""
     text = pd.document.text

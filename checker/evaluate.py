@@ -11,6 +11,7 @@ import typer
 
 from checker import config
 from checker.errors import InputError
+from checker.eval_attribution import attribution_command
 
 #: A binary gold label: right when the model says neutral or contradiction.
 NOT_ENTAILMENT = "not_entailment"
@@ -94,6 +95,7 @@ def eval_nli(path: Path, model_path: Path | None = None, limit: int | None = Non
 
 
 app = typer.Typer(help="Measure checker on labeled data.", no_args_is_help=True)
+app.command("attribution")(attribution_command)
 
 
 @app.command("nli")
