@@ -21,9 +21,10 @@ from checker.errors import InputError
 from checker.records import Document, Statement
 
 NOTE = (
-    "exact = same span after trimming surrounding space and punctuation; overlap = the spans share half of "
-    "each; discontinuous gold spans count one span per fragment; an article with several annotators is "
-    "scored against each and averaged"
+    "exact = same span after trimming surrounding space and punctuation (and, for content, a leading "
+    "complementizer 'that': content_strict keeps it); overlap = the spans share half of each; "
+    "discontinuous gold spans count one span per fragment; an article with several annotators is scored "
+    "against each and averaged"
 )
 
 
@@ -136,14 +137,14 @@ def attribution_command(
     table = Table(title=title)
     for col in ("role", "exact P", "R", "F1", "overlap P", "R ", "F1 ", "gold", "pred"):
         table.add_column(col, justify="left" if col == "role" else "right")
-    for role in polnear.ROLES:
-        e, o = result[role], result[f"{role}_overlap"]
+    for role in (*polnear.ROLES, "content_strict"):
+        e, o = result[role], result[f"{role}_overlap" if role in polnear.ROLES else "content_overlap"]
         table.add_row(
             role,
             *(f"{e[k]:.3f}" for k in ("p", "r", "f1")),
             *(f"{o[k]:.3f}" for k in ("p", "r", "f1")),
-            str(result["spans"]["gold"][role]),
-            str(result["spans"]["pred"][role]),
+            str(result["spans"]["gold"].get(role, "")),
+            str(result["spans"]["pred"].get(role, "")),
         )
     console = Console()
     console.print(table)

@@ -11,6 +11,9 @@ Conventions, used by ``checker eval attribution`` and the training script alike:
   punctuation (``TRIM``: quotation marks, brackets, ``. , ; : ! ?``, dashes), so "“... wraps.”" and
   "... wraps" are one span. Words are never trimmed: PolNeAR's content starts at "that" when the clause
   has one.
+- **Content** also drops a leading complementizer "that" on both sides (PolNeAR's content starts with it;
+  checker's content is the clause without it, which its propositions are built from). ``content_strict``
+  keeps it: PolNeAR's own convention.
 - **Overlap match**: the trimmed spans share at least half of the characters of each.
 - Matching is one-to-one: a gold span is credited to at most one predicted span and vice versa.
 - **Several annotators**: an article is scored against each annotator's file and its counts averaged, so each
@@ -155,8 +158,21 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _trimmed(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    return sorted({t for t in (trim(text, s, e) for s, e in spans) if t[1] > t[0]})
+_COMPLEMENTIZER = re.compile(r"that\b[\s,]*", re.I)
+
+
+def trim_content(text: str, start: int, end: int) -> tuple[int, int]:
+    """``trim``, then without a leading "that" ("that the wall ..." -> "the wall ...")."""
+    start, end = trim(text, start, end)
+    m = _COMPLEMENTIZER.match(text, start, end)
+    if m and m.end() < end:
+        start, end = trim(text, m.end(), end)
+    return start, end
+
+
+def _trimmed(text: str, spans: Iterable[tuple[int, int]], content: bool = False) -> list[tuple[int, int]]:
+    cut = trim_content if content else trim
+    return sorted({t for t in (cut(text, s, e) for s, e in spans) if t[1] > t[0]})
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -203,7 +219,7 @@ class Counts:
         return {"p": round(p, 4), "r": round(r, 4), "f1": round(f1, 4)}
 
 
-METRICS = ("source", "cue", "content", "source_overlap", "cue_overlap", "content_overlap")
+METRICS = ("source", "cue", "content", "source_overlap", "cue_overlap", "content_overlap", "content_strict")
 
 
 def score_article(
@@ -211,13 +227,18 @@ def score_article(
 ) -> None:
     """Add one article's counts (averaged over its annotators) to ``totals``, keyed by ``METRICS``."""
     weight = 1.0 / len(article.annotations)
-    pred = {r: _trimmed(article.text, predicted.get(r, ())) for r in ROLES}
+    text = article.text
+    pred = {r: _trimmed(text, predicted.get(r, ()), r == "content") for r in ROLES}
+    strict = _trimmed(text, predicted.get("content", ()))
     for ann in article.annotations:
         for role in ROLES:
-            gold = _trimmed(article.text, ann.spans[role])
+            gold = _trimmed(text, ann.spans[role], role == "content")
             for name, exact in ((role, True), (f"{role}_overlap", False)):
                 tp = matches(gold, pred[role], exact)
                 totals.setdefault(name, Counts()).add(tp, len(gold), len(pred[role]), weight)
+        gold = _trimmed(text, ann.spans["content"])
+        tp = matches(gold, strict)
+        totals.setdefault("content_strict", Counts()).add(tp, len(gold), len(strict), weight)
 
 
 def empty_totals() -> dict[str, Counts]:
