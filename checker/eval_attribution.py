@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from checker import polnear
+from checker import polnear, tagger
 from checker.errors import InputError
 from checker.records import Document, Statement
 
@@ -98,15 +98,9 @@ def eval_attribution(path: Path, limit: int | None = None) -> dict:
     }
     result["annotators"] = sum(len(a.annotations) for a in articles)
     result["seconds"] = round(seconds, 1)
-    result["extractor"] = extractor_name()
+    result["extractor"] = tagger.describe()
     result["note"] = NOTE
     return result
-
-
-def extractor_name() -> str:
-    from checker import attribute
-
-    return attribute.extractor_name()
 
 
 def attribution_command(

@@ -53,8 +53,9 @@ class Statement:
     proposition: str = ""  # the asserted proposition, without its attribution frame
     speaker_id: str = ""
     speaker_name: str = ""
-    is_assertion: bool = True
+    is_assertion: bool = True  # a claim its speaker asserted: not a demand, intention, vote or poll finding
     date: str | None = None
+    reporter: Span | None = None  # "A said B had told them that P": B is the speaker, A the reporter
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
