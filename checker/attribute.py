@@ -625,7 +625,8 @@ def group_spans(
 ) -> list[tuple[tuple[int, int] | None, tuple[int, int], list[tuple[int, int]]]]:
     """``(source, cue, contents)`` per tagged cue: the nearest source and contents in its paragraph.
 
-    Sources and cues pair one-to-one, closest first. Each content goes to the nearest cue in its paragraph;
+    Sources and cues pair one-to-one, closest first; a cue left without one shares the nearest source of its
+    paragraph ("Trump said P and added Q"). Each content goes to the nearest cue in its paragraph;
     a content in a paragraph without a cue continues the last cue of the paragraph before (a quote running
     over paragraphs), else the first cue of the paragraph after. Cues with no content are left out.
     """
@@ -652,6 +653,9 @@ def group_spans(
         if i not in source_of and j not in taken:
             source_of[i] = sources[j]
             taken.add(j)
+    for _, i, j in pairs:  # "Trump said P and added Q": a second cue shares the nearest source
+        if i not in source_of:
+            source_of[i] = sources[j]
     contents_of: dict[int, list[tuple[int, int]]] = {}
     for c in contents:
         p = para(c[0])
