@@ -158,3 +158,25 @@ def test_training_recipe_runs_and_its_model_loads(tmp_path, monkeypatch):
     assert loaded is not None and loaded.max_length == 64
     (spans,) = loaded.tag([TEXT])
     assert all(r in ("source", "cue", "content") and 0 <= s < e <= len(TEXT) for r, s, e in spans)
+
+
+DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear" / "dev"
+
+
+@pytest.mark.skipif(not DEV.is_dir(), reason=f"PolNeAR dev not found at {DEV} (../shared/data is absent)")
+def test_gold_spans_survive_the_integration():
+    """Statements built from an annotator's own spans score close to 1 against that annotator: what the
+    grouping and checker's conventions lose (attributions without a source, coordinated sources split)."""
+    from checker import polnear
+    from checker.eval_attribution import predicted_spans
+
+    articles = polnear.read_dir(DEV, limit=12)
+    parsed = parse([Document(a.id, a.text) for a in articles], load_spacy())
+    totals = polnear.empty_totals()
+    for art, pd in zip(articles, parsed, strict=True):
+        ann = art.annotations[0]
+        tagged = [(r, s, e) for r in polnear.ROLES for s, e in ann.spans[r]]
+        sts = attribute.extract(pd, tagged)
+        polnear.score_article(polnear.Article(art.id, art.text, [ann]), predicted_spans(sts), totals)
+    f1 = {k: totals[k].prf()["f1"] for k in ("source", "cue", "content")}
+    assert min(f1.values()) >= 0.88, f1
