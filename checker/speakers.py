@@ -19,6 +19,8 @@ PRONOUNS = {
     "he": "person", "she": "person", "him": "person", "her": "person",
     "it": "org", "they": "plural", "them": "plural", "we": "self", "i": "self", "who": "rel",
 }  # fmt: skip
+#: Where a speaker mention's name ends and an apposition or a parenthesis begins.
+_APPOSITION = re.compile(r",\s+|\s+\((?![A-Z]{2,8}\))")
 _DETERMINERS = re.compile(r"^(?:the|a|an|both|either|neither)\s+", re.I)
 _ACRONYM = re.compile(
     r"((?:[Tt]he\s+)?[A-Z][\w’'.\-]*(?:\s+(?:of\s+|for\s+|and\s+|the\s+)?[A-Z][\w’'.\-]*)*)\s+\(([A-Z][A-Za-z]{1,7})\)"
@@ -334,11 +336,9 @@ def resolve(
         elif text.lower() in ("both", "all"):
             found = before[-1] if before else [resolver._entity(text, "unresolved", st.doc_id)]
         else:
-            found = [
-                resolver.named(
-                    st.doc_id, text, _label_of(pd, st.speaker.start, st.speaker.end), st.speaker.start
-                )
-            ]
+            name = _APPOSITION.split(text, maxsplit=1)[0]  # "Elaine Kamarck, a veteran of ..." -> the name
+            end = st.speaker.start + len(name)
+            found = [resolver.named(st.doc_id, name, _label_of(pd, st.speaker.start, end), st.speaker.start)]
         # coordinated speakers of one cue ("Both the US and France") form one group for a later "they"
         prev = last_cue.get(st.doc_id)
         if prev and prev[0] == st.cue.start and before:

@@ -76,3 +76,9 @@ def test_he_added_takes_the_last_male_speaker():
     sts = run(text)
     assert [s.speaker_name for s in sts] == ["Benjamin Netanyahu", "Hillary Clinton", "Benjamin Netanyahu"]
     assert sts[2].content.text == "Israel would win"
+
+
+def test_a_speaker_mention_with_an_apposition_is_named_by_the_name():
+    text = "Elaine Kamarck, a two-decade veteran of party politics, said the rules were fair."
+    (s,) = run(text)
+    assert s.speaker_name == "Elaine Kamarck"
