@@ -763,7 +763,9 @@ def _tagged_statements(b: _Builder, pd: ParsedDocument, tagged: Sequence[tuple[s
         lemma = _cue_lemma(pd, cue)
         if cue_span.text.lower().startswith("according"):
             lemma = "according"
-        speakers = _speakers_of(pd, *_strip(text, *source))
+        speakers = [s for s in _speakers_of(pd, *_strip(text, *source)) if any(c.isalnum() for c in s.text)]
+        if not speakers:
+            continue
         head = _source_head(pd, speakers[0])
         for content_range in contents:
             content, kind = _content_span(text, *content_range)

@@ -208,6 +208,8 @@ class Resolver:
                 return person
         if low in PLACE_ALIASES:
             return self._entity(PLACE_ALIASES[low], "place")
+        if not norm:
+            return self._entity(f"unresolved '{text}'", "unresolved", doc_id)
         if label == "PERSON" or (norm.split()[-1] in self.people and label in ("", "PERSON")):
             return self._person(norm, doc_id)
         head = low.split()[-1] if low else ""
@@ -337,6 +339,7 @@ def resolve(
             found = before[-1] if before else [resolver._entity(text, "unresolved", st.doc_id)]
         else:
             name = _APPOSITION.split(text, maxsplit=1)[0]  # "Elaine Kamarck, a veteran of ..." -> the name
+            name = name if normalize(name) else text
             end = st.speaker.start + len(name)
             found = [resolver.named(st.doc_id, name, _label_of(pd, st.speaker.start, end), st.speaker.start)]
         # coordinated speakers of one cue ("Both the US and France") form one group for a later "they"
