@@ -716,9 +716,13 @@ def _cue_lemma(pd: ParsedDocument, cue: tuple[int, int]) -> str:
     return verbs[0].lemma_.lower() if verbs else ""
 
 
-def _has_verb(pd: ParsedDocument, span: Span) -> bool:
-    """The span holds a clause: a verb that is not a modifier ("so-called", "the proposed deal")."""
-    return any(t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" for t in _tokens_in(pd, span.start, span.end))
+def _is_topic(pd: ParsedDocument, span: Span) -> bool:
+    """ "about the so-called “Bibi doctrine”": a preposition's phrase with no clause says what was spoken
+    of, not what was claimed."""
+    toks = _tokens_in(pd, span.start, span.end)
+    if not toks or toks[0].pos_ != "ADP":
+        return False
+    return not any(t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" for t in toks)
 
 
 def _source_head(pd: ParsedDocument, source: Span) -> str:
@@ -780,7 +784,7 @@ def _tagged_statements(b: _Builder, pd: ParsedDocument, tagged: Sequence[tuple[s
         head = _source_head(pd, speakers[0])
         for content_range in contents:
             content, kind = _content_span(text, *content_range)
-            if kind != "direct" and cues.is_assertion(lemma) and not _has_verb(pd, content):
+            if kind != "direct" and _is_topic(pd, content):
                 continue  # "issued a “clarification” about the so-called “Bibi doctrine”": a topic, no claim
             if lemma == "according" and kind == "indirect":
                 kind = "according_to"
