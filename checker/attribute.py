@@ -8,9 +8,10 @@ indirect quotes, "according to X", postposed "..., X said", "X told Y that ...",
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from checker import cues
+from checker import config, cues
 from checker.records import Span, Statement
 from checker.segment import Paragraph, ParsedDocument
 
@@ -323,8 +324,59 @@ class _Builder:
         )
 
 
-def extract(pd: ParsedDocument) -> list[Statement]:
-    """All attributed statements of one parsed document, in text order."""
+def extract(
+    pd: ParsedDocument, tagged: Sequence[tuple[str, int, int]] | None = None, first: str | None = None
+) -> list[Statement]:
+    """All attributed statements of one parsed document, in text order.
+
+    ``tagged``: the attribution tagger's ``(role, start, end)`` spans for this document (None: no model, the
+    rules alone). Both extractors run; ``first`` (``config.ATTRIBUTION_FIRST``: "tagger" or "rules") says
+    whose statements are kept whole; the other's are added where their content overlaps none of theirs
+    ("“A,” he said, “B.”": the rules find A, the tagger adds B).
+    """
+    rules = _rule_statements(pd)
+    if tagged is None:
+        statements = rules
+    else:
+        b = _Builder(pd)
+        _tagged_statements(b, pd, tagged)
+        first = first or config.ATTRIBUTION_FIRST
+        kept, other = (b.statements, rules) if first == "tagger" else (rules, b.statements)
+        contents = [(s.content.start, s.content.end) for s in kept]
+        statements = list(kept) + [
+            st for st in other if not any(_touch((st.content.start, st.content.end), c) for c in contents)
+        ]
+    statements = _nest(statements)
+    statements.sort(key=lambda s: (s.cue.start, s.speaker.start))
+    for n, s in enumerate(statements, 1):
+        s.id = f"{pd.document.id}:s{n}"
+    return statements
+
+
+def _touch(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return min(a[1], b[1]) > max(a[0], b[0])
+
+
+def _nest(statements: list[Statement]) -> list[Statement]:
+    """ "A said B had told them that P": one statement, B's, with A as its reporter (A's is dropped)."""
+    drop: set[int] = set()
+    for i, outer in enumerate(statements):
+        for inner in statements:
+            if inner is outer or inner.reporter is not None:
+                continue
+            c = outer.content
+            if (
+                c.start <= inner.speaker.start < inner.cue.start < c.end
+                and inner.content.end <= c.end + 1
+                and inner.speaker.start - c.start <= 3
+            ):
+                inner.reporter = outer.speaker
+                drop.add(i)
+    return [s for i, s in enumerate(statements) if i not in drop]
+
+
+def _rule_statements(pd: ParsedDocument) -> list[Statement]:
+    """The statements the parse rules find."""
     text = pd.document.text
     spans = [(p.start, p.end) for p in pd.paragraphs]
     quotes = find_quotes(text, spans) if spans else []
@@ -354,9 +406,6 @@ def extract(pd: ParsedDocument) -> list[Statement]:
 
     _name_colon_and_dash(b, pd, quotes, used_quotes)
     _continuation_quotes(b, pd, quotes, used_quotes)
-    b.statements.sort(key=lambda s: (s.cue.start, s.speaker.start))
-    for n, s in enumerate(b.statements, 1):
-        s.id = f"{pd.document.id}:s{n}"
     return b.statements
 
 
@@ -426,7 +475,7 @@ def _verb_statement(b: _Builder, para: Paragraph, verb, subj, quotes, used_quote
             content,
             kind,
             negated=denial and kind != "direct",
-            directive=lemma in cues.DIRECTIVE_VERBS,
+            directive=not cues.is_assertion(lemma, sh.lemma_),
         )
 
 
@@ -561,3 +610,190 @@ def _continuation_quotes(b: _Builder, pd: ParsedDocument, quotes, used_quotes) -
             continue
         b.add(last.speaker, last.cue, _quote_span(text, q), "direct", False, not last.is_assertion)
         used_quotes.add(q)
+
+
+# -- statements from the tagger's spans ------------------------------------------------------------
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, max(a[0], b[0]) - min(a[1], b[1]))
+
+
+def group_spans(
+    tagged: Sequence[tuple[str, int, int]],
+    paragraph_spans: Sequence[tuple[int, int]],
+    sentence_spans: Sequence[tuple[int, int]] = (),
+) -> list[tuple[tuple[int, int] | None, tuple[int, int], list[tuple[int, int]]]]:
+    """``(source, cue, contents)`` per tagged cue: the nearest source and contents in its paragraph.
+
+    Sources and cues pair one-to-one, closest first; a cue left without one shares the nearest source of its
+    sentence ("Trump said P and added Q"; of its paragraph when no sentences are given). Each content goes
+    to the nearest cue in its paragraph; a content in a paragraph without a cue continues the last cue of
+    the paragraph before (a quote running over paragraphs), else the first cue of the paragraph after. Cues
+    with no content are left out.
+    """
+
+    def para(offset: int) -> int:
+        for n, (s, e) in enumerate(paragraph_spans):
+            if s <= offset < e:
+                return n
+        return -1
+
+    cues_ = sorted((s, e) for r, s, e in tagged if r == "cue")
+    sources = sorted((s, e) for r, s, e in tagged if r == "source")
+    contents = sorted((s, e) for r, s, e in tagged if r == "content")
+    cue_para = [para(c[0]) for c in cues_]
+    pairs = sorted(
+        (_gap(c, src), i, j)
+        for i, c in enumerate(cues_)
+        for j, src in enumerate(sources)
+        if para(src[0]) == cue_para[i]
+    )
+    source_of: dict[int, tuple[int, int]] = {}
+    taken: set[int] = set()
+    for _, i, j in pairs:
+        if i not in source_of and j not in taken:
+            source_of[i] = sources[j]
+            taken.add(j)
+    def sentence(offset: int) -> int:
+        return next((n for n, (s, e) in enumerate(sentence_spans) if s <= offset < e), -1)
+
+    for _, i, j in pairs:  # "Trump said P and added Q": a second cue shares the nearest source
+        if i not in source_of and sentence(cues_[i][0]) == sentence(sources[j][0]):
+            source_of[i] = sources[j]
+    contents_of: dict[int, list[tuple[int, int]]] = {}
+    for c in contents:
+        p = para(c[0])
+        same = [i for i, cp in enumerate(cue_para) if cp == p]
+        if same:
+            i = min(same, key=lambda i: (_gap(cues_[i], c), i))
+        else:
+            before = [i for i, cp in enumerate(cue_para) if cp == p - 1]
+            after = [i for i, cp in enumerate(cue_para) if cp == p + 1]
+            if before:
+                i = before[-1]
+            elif after:
+                i = after[0]
+            else:
+                continue
+        contents_of.setdefault(i, []).append(c)
+    return [(source_of.get(i), cues_[i], contents_of[i]) for i in range(len(cues_)) if i in contents_of]
+
+
+def _tokens_in(pd: ParsedDocument, start: int, end: int) -> list:
+    para = pd.paragraph_at(start)
+    if para is None:
+        return []
+    span = para.doc.char_span(start - para.start, min(end, para.end) - para.start, alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+def _speakers_of(pd: ParsedDocument, start: int, end: int) -> list[Span]:
+    """The tagged source, split into its conjuncts ("Both the US and France" -> the US, France)."""
+    text = pd.document.text
+    toks = _tokens_in(pd, start, end)
+    whole = [_span(text, start, end)]
+    if not toks:
+        return whole
+    para = pd.paragraph_at(start)
+    inside = {t.i for t in toks}
+    root = next((t for t in toks if t.head.i not in inside or t.head is t), toks[0])
+    heads = [h for h in _conjuncts(root) if h.i in inside]
+    if len(heads) < 2:
+        return whole
+    out = []
+    for h in heads:
+        np = [t for t in _np_tokens(h) if t.i in inside]
+        if np:
+            out.append(_span(text, _char(para, np[0]), _tok_end(para, np[-1])))
+    return out or whole
+
+
+def _cue_lemma(pd: ParsedDocument, cue: tuple[int, int]) -> str:
+    """The cue's main word: its first verb ("has learned" -> learn), else its first word."""
+    toks = _tokens_in(pd, *cue)
+    verbs = [t for t in toks if t.pos_ == "VERB"] or [t for t in toks if t.pos_ == "AUX"] or toks
+    return verbs[0].lemma_.lower() if verbs else ""
+
+
+def _is_topic(pd: ParsedDocument, span: Span) -> bool:
+    """ "about the so-called “Bibi doctrine”": a preposition's phrase with no clause says what was spoken
+    of, not what was claimed."""
+    toks = _tokens_in(pd, span.start, span.end)
+    if not toks or toks[0].pos_ != "ADP":
+        return False
+    return not any(t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" for t in toks)
+
+
+def _source_head(pd: ParsedDocument, source: Span) -> str:
+    toks = _tokens_in(pd, source.start, source.end)
+    inside = {t.i for t in toks}
+    root = next((t for t in toks if t.head.i not in inside or t.head is t), None)
+    return root.lemma_.lower() if root is not None else ""
+
+
+_LEADING_THAT = re.compile(r"(?:that|whether|if)\b[\s,]*", re.I)
+
+
+def _content_span(text: str, start: int, end: int) -> tuple[Span, str]:
+    """checker's content convention for a tagged content span, and its kind.
+
+    A whole quotation loses its marks (a direct quote); a leading "that" is part of the frame.
+    """
+    start, end = _strip(text, start, end)
+    m = _LEADING_THAT.match(text, start, end)
+    if m and m.group(0).lower().startswith("that") and m.end() < end:
+        start = m.end()
+    chunk = text[start:end]
+    if chunk[:1] in cues.QUOTE_OPEN:
+        inner = chunk[1:]
+        closes = sum(inner.count(c) for c in cues.QUOTE_CLOSE if c != '"') + inner.count('"')
+        opens = sum(inner.count(c) for c in "“„«")
+        if closes <= opens + 1 and (not closes or inner.rstrip(" .,;").endswith(tuple(cues.QUOTE_CLOSE))):
+            s, e = start + 1, end
+            while e > s and (text[e - 1] in cues.QUOTE_CLOSE or text[e - 1] in " ,;"):
+                e -= 1
+            return _span(text, *_strip(text, s, e, keep_period=True)), "direct"
+    kind = "partial" if any(ch in chunk for ch in '“”"‘') else "indirect"
+    return _span(text, start, end), kind
+
+
+def _strip(text: str, start: int, end: int, keep_period: bool = False) -> tuple[int, int]:
+    while start < end and text[start] in " \t\n,;:—–-":
+        start += 1
+    while end > start and text[end - 1] in " \t\n,;:—–-" + ("" if keep_period else "."):
+        end -= 1
+    return start, end
+
+
+def _tagged_statements(b: _Builder, pd: ParsedDocument, tagged: Sequence[tuple[str, int, int]]) -> None:
+    """Statements from the tagger's spans: one per (speaker conjunct, content) of each cue with a source."""
+    text = b.text
+    paragraph_spans = [(p.start, p.end) for p in pd.paragraphs]
+    sentence_spans = [(s.start, s.end) for s in pd.sentences]
+    for source, cue, contents in group_spans(tagged, paragraph_spans, sentence_spans):
+        if source is None:
+            continue  # an attribution with no source ("it was reported that ...") has no speaker to check
+        cue_span = _span(text, *_strip(text, *cue))
+        lemma = _cue_lemma(pd, cue)
+        if cue_span.text.lower().startswith("according"):
+            lemma = "according"
+        speakers = [s for s in _speakers_of(pd, *_strip(text, *source)) if any(c.isalnum() for c in s.text)]
+        if not speakers:
+            continue
+        head = _source_head(pd, speakers[0])
+        for content_range in contents:
+            content, kind = _content_span(text, *content_range)
+            if kind != "direct" and _is_topic(pd, content):
+                continue  # "issued a “clarification” about the so-called “Bibi doctrine”": a topic, no claim
+            if lemma == "according" and kind == "indirect":
+                kind = "according_to"
+            for speaker in speakers:
+                b.add(
+                    speaker,
+                    cue_span,
+                    content,
+                    kind,
+                    negated=lemma in cues.DENIAL_VERBS and kind != "direct",
+                    directive=not cues.is_assertion(lemma, head),
+                )

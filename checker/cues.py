@@ -18,6 +18,16 @@ SPEECH_VERBS = frozenset(
 DENIAL_VERBS = frozenset("deny reject dismiss refute rebut dispute disavow contradict".split())
 #: Cues that attribute a demand or wish, not a claim about the world: kept, but not checked for contradiction.
 DIRECTIVE_VERBS = frozenset("call urge demand ask promise vow pledge threaten".split())
+#: Cues of intentions and votes: PolNeAR marks them as attributions, but nobody asserts a claim by them.
+INTENTION_VERBS = frozenset(
+    "intend plan want hope wish aim seek decide vote endorse back oppose support pledge refuse try".split()
+)
+#: Cues by which a poll, study or record "shows" something: evidence, not a claim a speaker asserted.
+EVIDENCE_VERBS = frozenset("show find indicate suggest reveal give put have".split())
+EVIDENCE_SOURCES = frozenset(
+    "poll polls survey surveys study studies data figures numbers analysis report reports record records "
+    "results count tally estimate estimates model models forecast forecasts".split()
+)
 #: Nouns whose "that" clause holds a claim: "dismissed reports that P", "statements from X that P".
 CLAIM_NOUNS = frozenset(
     "report reports claim claims allegation allegations suggestion suggestions assertion assertions "
@@ -38,3 +48,11 @@ OBJECT_CUES = frozenset(
     announce confirm acknowledge admit predict reiterate report estimate reveal disclose reaffirm repeat
     """.split()
 )
+
+
+def is_assertion(cue_lemma: str, source_head: str = "") -> bool:
+    """A claim its source asserted (checked for contradictions), not a demand, intention, vote or evidence."""
+    lemma = cue_lemma.lower()
+    if lemma in DIRECTIVE_VERBS or lemma in INTENTION_VERBS:
+        return False
+    return not (lemma in EVIDENCE_VERBS and source_head.lower() in EVIDENCE_SOURCES)

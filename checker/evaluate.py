@@ -11,6 +11,7 @@ import typer
 
 from checker import config, eval_cases
 from checker.errors import InputError
+from checker.eval_attribution import attribution_command
 
 #: A binary gold label: right when the model says neutral or contradiction.
 NOT_ENTAILMENT = "not_entailment"
@@ -111,6 +112,7 @@ def eval_nli(path: Path, model_path: Path | None = None, limit: int | None = Non
 app = typer.Typer(help="Measure checker on labeled data.")
 # `checker eval` with no subcommand runs the labeled end-to-end set in eval/cases.
 app.callback(invoke_without_command=True)(eval_cases.command)
+app.command("attribution")(attribution_command)
 
 
 @app.command("nli")

@@ -11,6 +11,8 @@ import numpy as np
 from checker import attribute, config, embed, infer, pair, proposition, segment, speakers
 from checker.nlp import load_spacy
 from checker.records import Document, DocumentStatus, Report, Statement
+from checker.tagger import describe as describe_extractor
+from checker.tagger import load_tagger
 
 #: ``on_stage(stage, done, total)`` is called as work advances; the CLI draws a progress bar from it.
 StageCallback = Callable[[str, int, int], None]
@@ -28,9 +30,11 @@ def statements_of(
     on_stage("parse", 0, len(documents))
     parsed = segment.parse(documents, nlp)
     on_stage("parse", len(documents), len(documents))
+    tagger = load_tagger()
+    tagged = tagger.tag([d.text for d in documents]) if tagger is not None else [None] * len(parsed)
     raw: list[Statement] = []
-    for n, pd in enumerate(parsed, 1):
-        raw += attribute.extract(pd)
+    for n, (pd, spans) in enumerate(zip(parsed, tagged, strict=True), 1):
+        raw += attribute.extract(pd, spans)
         on_stage("attribute", n, len(parsed))
     resolved, people = speakers.resolve(parsed, raw)
     kinds = {s.id: s.kind for s in people}
@@ -76,7 +80,8 @@ def check(
         DocumentStatus(d.id, d.source, d.date, d.path, "checked", statements=counts.get(d.id, 0), note=d.note)
         for d in documents
     ] + list(skipped)
-    report = Report(statuses, statements, people, [], threshold, models={"spacy": config.SPACY_MODEL})
+    models = {"spacy": config.SPACY_MODEL, "attribution": describe_extractor()}
+    report = Report(statuses, statements, people, [], threshold, models=models)
     if model is None:
         return report
 

@@ -54,7 +54,7 @@ class Statement:
     proposition: str = ""  # the asserted proposition, without its attribution frame
     speaker_id: str = ""
     speaker_name: str = ""
-    is_assertion: bool = True
+    is_assertion: bool = True  # a claim its speaker asserted: not a demand, intention, vote or poll finding
     date: str | None = None
     #: the speakers of this utterance when one statement was split over coordinated speakers ("Both the US
     #: and France said", "They said" after them): they speak with one voice and are not compared in-document
@@ -62,6 +62,7 @@ class Statement:
     #: conjuncts of the proposition scored one by one ("he had not responded to or approved P" asserts
     #: both "he had not responded to P" and "he had not approved P"); empty when it is one claim
     parts: tuple[str, ...] = ()
+    reporter: Span | None = None  # "A said B had told them that P": B is the speaker, A the reporter
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

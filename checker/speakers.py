@@ -19,6 +19,8 @@ PRONOUNS = {
     "he": "person", "she": "person", "him": "person", "her": "person",
     "it": "org", "they": "plural", "them": "plural", "we": "self", "i": "self", "who": "rel",
 }  # fmt: skip
+#: Where a speaker mention's name ends and an apposition or a parenthesis begins.
+_APPOSITION = re.compile(r",\s+|\s+\((?![A-Z]{2,8}\))")
 _DETERMINERS = re.compile(r"^(?:the|a|an|both|either|neither)\s+", re.I)
 _ACRONYM = re.compile(
     r"((?:[Tt]he\s+)?[A-Z][\w’'.\-]*(?:\s+(?:of\s+|for\s+|and\s+|the\s+)?[A-Z][\w’'.\-]*)*)\s+\(([A-Z][A-Za-z]{1,7})\)"
@@ -143,6 +145,18 @@ class Resolver:
                         self.people.setdefault(surname, Counter())[name] += 1
                         self.people_in.setdefault(doc_id, {}).setdefault(surname, Counter())[name] += 1
         self.speakers: dict[str, Speaker] = {}
+        self.gender: dict[str, str] = {}  # person name -> "m" | "f", where the text says
+        votes: dict[str, Counter[str]] = {}
+        for doc_id, idx in self.index.items():
+            for m in idx.mentions:
+                if m.label == "PERSON":
+                    g = _gender_evidence(idx.pd, m)
+                    if g:
+                        votes.setdefault(self._person(normalize(m.text), doc_id).name, Counter())[g] += 1
+        for name, c in votes.items():
+            (g, n), *rest = c.most_common()
+            if not rest or n > rest[0][1]:
+                self.gender[name] = g
 
     # -- canonical names -------------------------------------------------------------------------
     def _entity(self, name: str, kind: str, doc_id: str | None = None) -> Speaker:
@@ -194,6 +208,8 @@ class Resolver:
                 return person
         if low in PLACE_ALIASES:
             return self._entity(PLACE_ALIASES[low], "place")
+        if not norm:
+            return self._entity(f"unresolved '{text}'", "unresolved", doc_id)
         if label == "PERSON" or (norm.split()[-1] in self.people and label in ("", "PERSON")):
             return self._person(norm, doc_id)
         head = low.split()[-1] if low else ""
@@ -202,6 +218,12 @@ class Resolver:
         if label == "ORG" or (norm[:1].isupper() and head not in ANONYMOUS_HEADS):
             return self._entity(norm, "organization")
         return self._entity(norm, "anonymous", doc_id)
+
+    def _fits(self, name: str, pronoun: str) -> bool:
+        """ "he" is not a person the text shows to be a woman, nor "she" a man; unknown fits both."""
+        want = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(pronoun.lower())
+        known = self.gender.get(name)
+        return want is None or known is None or known == want
 
     def antecedent(
         self, doc_id: str, pronoun: str, offset: int, speakers_before: list[list[Speaker]]
@@ -213,16 +235,67 @@ class Resolver:
                 if want == "plural" and (len(group) > 1 or group[0].kind in ("anonymous",)):
                     return group
                 if want == "person" and len(group) == 1 and group[0].kind == "person":
-                    return group
+                    if self._fits(group[0].name, pronoun):
+                        return group
                 if want == "org" and len(group) == 1 and group[0].kind in ("organization", "place"):
                     return group
         idx = self.index[doc_id]
         for m in reversed([m for m in idx.mentions if m.start < offset and m.is_subject]):
             if want == "person" and m.label == "PERSON":
-                return [self._person(normalize(m.text), doc_id)]
+                person = self._person(normalize(m.text), doc_id)
+                if self._fits(person.name, pronoun):
+                    return [person]
             if want == "org" and m.label in ("ORG", "GPE"):
                 return [self.named(doc_id, m.text, m.label, m.start)]
         return []
+
+
+_MALE_WORDS = frozenset("mr mr. he his him himself spokesman congressman chairman king sir".split())
+_FEMALE_WORDS = frozenset(
+    "mrs mrs. ms ms. miss she her hers herself spokeswoman congresswoman chairwoman queen dame madam".split()
+)
+#: First names common in news, as evidence of gender when nothing else in the text says.
+FEMALE_NAMES = frozenset(
+    """
+    hillary nancy kamala elizabeth sarah mary susan karen linda patricia barbara jennifer maria lisa
+    michelle melania ivanka chelsea huma kellyanne hope sheryl theresa angela ursula marine golda tzipi
+    ayelet miri condoleezza madeleine samantha nikki sonia ruth amy kirsten tammy debbie donna jill janet
+    katie megyn rachel laura anna emma olivia sophia julia claire catherine margaret alexandria ilhan
+    """.split()
+)
+MALE_NAMES = frozenset(
+    """
+    donald barack joe bernie mike michael john james robert william david richard thomas mark paul george
+    benjamin bibi antony tony jake emmanuel vladimir xi recep abdallah yoav benny naftali yair isaac
+    reince steve stephen chris christopher ted marco jeb ben tim rudy newt paul mitch chuck harry
+    """.split()
+)
+
+
+def _gender_evidence(pd: ParsedDocument, m: _Mention) -> str:
+    """ "m" or "f" from a person mention: an honorific or title next to it, a pronoun later in its sentence
+    ("Clinton said her plan ..."), or a first name; "" when nothing says."""
+    para = pd.paragraph_at(m.start)
+    if para is None:
+        return ""
+    span = para.doc.char_span(m.start - para.start, m.end - para.start, alignment_mode="expand")
+    if span is None:
+        return ""
+    before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
+    for word in [before, *(t.lower_ for t in span)]:
+        if word in _MALE_WORDS:
+            return "m"
+        if word in _FEMALE_WORDS:
+            return "f"
+    for tok in span.doc[span.end : span.sent.end]:
+        if tok.pos_ == "PROPN" and tok.ent_type_ == "PERSON":
+            break  # another person's pronouns from here on
+        if tok.lower_ in ("he", "his", "him", "himself"):
+            return "m"
+        if tok.lower_ in ("she", "her", "hers", "herself"):
+            return "f"
+    first = span[0].lower_ if span[0].lower_ not in _MALE_WORDS | _FEMALE_WORDS else ""
+    return "f" if first in FEMALE_NAMES else "m" if first in MALE_NAMES else ""
 
 
 def _is_title(low: str) -> bool:
@@ -265,11 +338,10 @@ def resolve(
         elif text.lower() in ("both", "all"):
             found = before[-1] if before else [resolver._entity(text, "unresolved", st.doc_id)]
         else:
-            found = [
-                resolver.named(
-                    st.doc_id, text, _label_of(pd, st.speaker.start, st.speaker.end), st.speaker.start
-                )
-            ]
+            name = _APPOSITION.split(text, maxsplit=1)[0]  # "Elaine Kamarck, a veteran of ..." -> the name
+            name = name if normalize(name) else text
+            end = st.speaker.start + len(name)
+            found = [resolver.named(st.doc_id, name, _label_of(pd, st.speaker.start, end), st.speaker.start)]
         # coordinated speakers of one cue ("Both the US and France") form one group for a later "they"
         prev = last_cue.get(st.doc_id)
         if prev and prev[0] == st.cue.start and before:

@@ -146,3 +146,30 @@ def test_continuation_quote_keeps_the_speaker():
 
 def test_nothing_attributed_in_plain_narrative():
     assert one("Serbia is an important security partner for Israel. Talks went on for hours.") == []
+
+
+def test_pmo_said_after_the_office_issued_a_clarification():
+    text = (
+        "The Prime Minister’s Office (PMO) issued a clarification on Friday.\n"
+        "The talks will continue next week, the PMO said."
+    )
+    (s,) = one(text)
+    assert s.speaker.text == "the PMO" and s.speaker_name == "Prime Minister's Office"
+    assert s.content.text == "The talks will continue next week"
+
+
+def test_according_to_the_us_readout():
+    text = "The two leaders discussed the hostage deal at length, according to the US readout."
+    (s,) = one(text)
+    assert s.cue.text == "according to" and s.speaker.text == "the US readout"
+    assert s.content.text == "The two leaders discussed the hostage deal at length"
+    assert s.kind == "according_to"
+
+
+def test_nested_attribution_belongs_to_the_inner_speaker_with_a_reporter():
+    text = "Israeli officials said Netanyahu had told them that he would accept the deal."
+    (s,) = one(text)
+    assert s.speaker_name == "Netanyahu" and s.cue.text == "told"
+    assert s.content.text == "he would accept the deal"
+    assert s.reporter is not None and s.reporter.text == "Israeli officials"
+    assert s.to_dict()["reporter"] == {"start": 0, "end": 17, "text": "Israeli officials"}

@@ -66,3 +66,19 @@ def test_same_surname_different_first_names_are_two_people():
 def test_honorific_surname_joins_the_full_name():
     sts = run("Tom Clarke said the plan was ready. Mr. Clarke said it would cost $5 million.")
     assert {s.speaker_name for s in sts} == {"Tom Clarke"}
+
+
+def test_he_added_takes_the_last_male_speaker():
+    text = (
+        "Benjamin Netanyahu said the army would continue. Hillary Clinton said the deal was bad. "
+        "He added that Israel would win."
+    )
+    sts = run(text)
+    assert [s.speaker_name for s in sts] == ["Benjamin Netanyahu", "Hillary Clinton", "Benjamin Netanyahu"]
+    assert sts[2].content.text == "Israel would win"
+
+
+def test_a_speaker_mention_with_an_apposition_is_named_by_the_name():
+    text = "Elaine Kamarck, a two-decade veteran of party politics, said the rules were fair."
+    (s,) = run(text)
+    assert s.speaker_name == "Elaine Kamarck"
