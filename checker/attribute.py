@@ -324,6 +324,10 @@ class _Builder:
         )
 
 
+#: ``config.ATTRIBUTION_POLICY`` values: how the tagger's and the rules' statements merge (``extract``).
+POLICIES = ("structure", "tagger", "rules")
+
+
 def extract(
     pd: ParsedDocument, tagged: Sequence[tuple[str, int, int]] | None = None, policy: str | None = None
 ) -> list[Statement]:
@@ -343,6 +347,8 @@ def extract(
         b = _Builder(pd)
         _tagged_statements(b, pd, tagged)
         policy = policy or config.ATTRIBUTION_POLICY
+        if policy not in POLICIES:
+            raise ValueError(f"unknown attribution policy {policy!r}: one of {', '.join(POLICIES)}")
         if policy == "structure":
             statements = _merge(pd, b.statements, rules)
         else:
@@ -402,7 +408,12 @@ def _merge(pd: ParsedDocument, tagged: list[Statement], rules: list[Statement]) 
 
     A rule statement nested in a tagged content ("A said B had told them that P") is added when B told
     it to the reporter (the cue's object is a pronoun): ``_nest`` then makes it B's with A as reporter.
-    Rule statements overlapping no tagged content are added as they are.
+    Where a tagged content of the same cue stops mid-clause inside the rules' content (the model lets go
+    of a very long complement), it takes the rules' whole content. Rule statements overlapping no tagged
+    content, or only tagged statements another rule statement replaced, are added as they are.
+    Measured on PolNeAR dev against keeping the tagger's statements whole: each rule costs at most 0.002
+    exact F1; rewriting every matched cue to the rules' head verb cost 0.031 cue F1, and adding every
+    nested attribution 0.011 source F1 (PolNeAR annotates the outer one), so neither is done.
     """
     out = list(tagged)
     drop: set[int] = set()

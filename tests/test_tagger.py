@@ -122,6 +122,28 @@ def test_rules_first_keeps_their_statements_and_adds_the_taggers_others():
     assert "Clinton leads by five points" in added
 
 
+def test_structure_policy_keeps_tagged_spans_but_the_rules_denials():
+    text = (
+        "The mayor has said in a statement that the bridge is safe.\n"
+        "The engineer had denied that the bridge was safe."
+    )
+    (pd,) = parse([Document("d0", text)], load_spacy())
+    roles = spans_of(
+        text,
+        source=["The mayor", "The engineer"],
+        cue=["has said in a statement", "had denied"],
+        content=["that the bridge is safe", "that the bridge was safe"],
+    )
+    tagged = [(r, s, e) for r, v in roles.items() for s, e in v]
+    sts = attribute.extract(pd, tagged, policy="structure")
+    assert [(s.speaker.text, s.cue.text, s.negated) for s in sts] == [
+        ("The mayor", "has said in a statement", False),  # PolNeAR's cue convention, the tagger's span
+        ("The engineer", "denied", True),  # a denial: the rules' statement, the denial verb as cue
+    ]
+    with pytest.raises(ValueError, match="unknown attribution policy"):
+        attribute.extract(pd, tagged, policy="first")
+
+
 def test_rules_add_what_the_tagger_missed():
     text = "The talks will resume on Sunday, Egyptian officials said. Trump voted to repeal the law."
     with_nothing = _extract(text)
