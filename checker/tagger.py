@@ -79,4 +79,4 @@ def describe() -> str:
     where = model_dir()
     if where is None:
         return "rules on the spaCy parse"
-    return f"tagger {where.name} (rules for what it misses)"
+    return f"tagger {where.name} and parse rules, merge policy {config.ATTRIBUTION_POLICY}"

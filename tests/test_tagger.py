@@ -83,7 +83,7 @@ def test_group_spans_pairs_cues_with_nearest_source_and_content():
 def _extract(text: str, **roles: list[str]):
     (pd,) = parse([Document("d0", text)], load_spacy())
     tagged = [(r, s, e) for r, v in spans_of(text, **roles).items() for s, e in v]
-    return attribute.extract(pd, tagged, first="tagger")
+    return attribute.extract(pd, tagged, policy="tagger")
 
 
 def test_tagged_spans_become_statements_in_checkers_conventions():
@@ -116,10 +116,32 @@ def test_rules_first_keeps_their_statements_and_adds_the_taggers_others():
                      content=["“We will win,”", "“and they will lose.”", "that Clinton leads by five points"])
     tagged = [(r, s, e) for r, v in roles.items() for s, e in v]  # fmt: skip
     rules = attribute.extract(pd, None)
-    both = attribute.extract(pd, tagged, first="rules")
+    both = attribute.extract(pd, tagged, policy="rules")
     assert [s for s in both if any(s.content == r.content for r in rules)] == rules
     added = {s.content.text for s in both} - {r.content.text for r in rules}
     assert "Clinton leads by five points" in added
+
+
+def test_structure_policy_keeps_tagged_spans_but_the_rules_denials():
+    text = (
+        "The mayor has said in a statement that the bridge is safe.\n"
+        "The engineer had denied that the bridge was safe."
+    )
+    (pd,) = parse([Document("d0", text)], load_spacy())
+    roles = spans_of(
+        text,
+        source=["The mayor", "The engineer"],
+        cue=["has said in a statement", "had denied"],
+        content=["that the bridge is safe", "that the bridge was safe"],
+    )
+    tagged = [(r, s, e) for r, v in roles.items() for s, e in v]
+    sts = attribute.extract(pd, tagged, policy="structure")
+    assert [(s.speaker.text, s.cue.text, s.negated) for s in sts] == [
+        ("The mayor", "has said in a statement", False),  # PolNeAR's cue convention, the tagger's span
+        ("The engineer", "denied", True),  # a denial: the rules' statement, the denial verb as cue
+    ]
+    with pytest.raises(ValueError, match="unknown attribution policy"):
+        attribute.extract(pd, tagged, policy="first")
 
 
 def test_rules_add_what_the_tagger_missed():
@@ -189,7 +211,7 @@ def test_gold_spans_survive_the_integration():
     for art, pd in zip(articles, parsed, strict=True):
         ann = art.annotations[0]
         tagged = [(r, s, e) for r in polnear.ROLES for s, e in ann.spans[r]]
-        sts = attribute.extract(pd, tagged, first="tagger")
+        sts = attribute.extract(pd, tagged, policy="tagger")
         polnear.score_article(polnear.Article(art.id, art.text, [ann]), predicted_spans(sts), totals)
     f1 = {k: totals[k].prf()["f1"] for k in ("source", "cue", "content")}
     assert min(f1.values()) >= 0.88, f1
