@@ -75,11 +75,13 @@ def nli_metrics(gold: list[str], pred: list[str]) -> dict:
     }
 
 
-def eval_nli(path: Path, model_path: Path | None = None, limit: int | None = None) -> dict:
+def eval_nli(
+    path: Path, model_path: Path | None = None, limit: int | None = None, backend: str | None = None
+) -> dict:
     from checker.infer import load_nli
 
     rows = read_pairs(path, limit)
-    model = load_nli(str(model_path) if model_path else None)
+    model = load_nli(str(model_path) if model_path else None, backend)
     started = time.perf_counter()
     probs = model.predict([(p, h) for p, h, _ in rows])
     seconds = time.perf_counter() - started
@@ -88,6 +90,7 @@ def eval_nli(path: Path, model_path: Path | None = None, limit: int | None = Non
     result["pairs_per_second"] = round(len(rows) / seconds, 1)
     result["file"] = str(path)
     result["model"] = model.path
+    result["backend"] = model.backend
     if NOT_ENTAILMENT in result["confusion"]:
         result["note"] = "gold not_entailment counts as correct for neutral or contradiction"
     return result
@@ -104,6 +107,11 @@ def nli_command(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
     model: Annotated[Path | None, typer.Option(help="Another cross-encoder directory.")] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N pairs.", min=1)] = None,
+    backend: Annotated[
+        str | None,
+        typer.Option(help=f"NLI runtime: {' or '.join(config.NLI_BACKENDS)} (default {config.NLI_BACKEND}).",
+                     show_default=False),
+    ] = None,
 ) -> None:
     """Accuracy, per-label P/R/F1, confusion matrix and pairs/s of the NLI model on FILE."""
     from checker.cli import fail_on_errors
@@ -111,7 +119,7 @@ def nli_command(
     with fail_on_errors():
         if fmt not in ("table", "json"):
             raise InputError("--format", f"{fmt!r} is not one of 'table', 'json'")
-        result = eval_nli(file, model, limit)
+        result = eval_nli(file, model, limit, backend)
     if fmt == "json":
         typer.echo(json.dumps(result, indent=2))
         return
@@ -119,7 +127,7 @@ def nli_command(
     from rich.table import Table
 
     table = Table(title=f"{file.name}: n={result['n']}  accuracy={result['accuracy']:.4f}  "
-                  f"{result['pairs_per_second']} pairs/s")  # fmt: skip
+                  f"{result['pairs_per_second']} pairs/s ({result['backend']})")  # fmt: skip
     for col in ("label", "precision", "recall", "f1", "n"):
         table.add_column(col, justify="left" if col == "label" else "right")
     for label, m in result["per_label"].items():
