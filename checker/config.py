@@ -29,7 +29,7 @@ NLI_BATCH_SIZE = 32
 #: How the NLI model runs: "onnx-int8" (the int8 ONNX export in NLI_ONNX_FILE, on onnxruntime; rebuild it
 #: with ``python models/export_onnx.py``) or "torch" (the fp32 weights). ``CHECKER_NLI_BACKEND`` overrides it.
 NLI_BACKENDS = ("onnx-int8", "torch")
-NLI_BACKEND = os.environ.get("CHECKER_NLI_BACKEND", "torch")
+NLI_BACKEND = os.environ.get("CHECKER_NLI_BACKEND", "onnx-int8")
 #: The int8 ONNX file, relative to the NLI model directory.
 NLI_ONNX_FILE = Path("onnx") / "model_qint8.onnx"
 EMBED_BATCH_SIZE = 64
@@ -43,7 +43,7 @@ PAIR_MIN_SIMILARITY = 0.45
 #: ... or at least this when the two share a named entity or a number.
 PAIR_MIN_SIMILARITY_SHARED = 0.3
 #: At most this many candidates per statement (the most similar first).
-PAIR_MAX_PER_STATEMENT = 10
+PAIR_MAX_PER_STATEMENT = 4
 #: Each statement's this many most similar comparable statements are candidates whatever their similarity:
 #: a denial and the claim it denies often share few words ("I never took a cent" vs "X received payments").
 #: On a large corpus this adds at most this many pairs per statement; on a small one it scores nearly all.
