@@ -302,7 +302,10 @@ def score(
             for pb in chunks(statements[c.b].proposition):
                 pairs += [(pa, pb), (pb, pa)]
         spans.append((start, len(pairs)))
-    probs = model.predict(pairs)
+    unique = list(dict.fromkeys(pairs))  # the same two texts (a quote reported twice) are scored once
+    at = {p: i for i, p in enumerate(unique)}
+    unique_probs = model.predict(unique)
+    probs = [unique_probs[at[p]] for p in pairs]
     out = []
     for c, (lo, hi) in zip(candidates, spans, strict=True):
         a, b = statements[c.a], statements[c.b]

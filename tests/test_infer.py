@@ -173,3 +173,15 @@ def test_onnx_int8_agrees_with_torch_fp32():
     assert (p_fast.argmax(1) == p_ref.argmax(1)).all()
     assert np.abs(p_fast - p_ref).max() < 0.15
     assert np.allclose(p_fast.sum(1), 1, atol=1e-5)
+
+
+def test_the_same_two_texts_are_scored_once():
+    """A quote reported by two speakers (or twice) gives identical text pairs: NLI sees each once."""
+    enc = FakeEncoder()
+    model = NLIModel(enc, ("contradiction", "entailment", "neutral"), "fake")
+    a = make("1", "US", "Netanyahu had agreed to the plan")
+    b = make("2", "France", "Netanyahu had agreed to the plan")
+    c = make("3", "Netanyahu", "Netanyahu had not agreed to the plan", negated=True)
+    found = score([Candidate("1", "3", 0.8), Candidate("2", "3", 0.8)], {"1": a, "2": b, "3": c}, model)
+    assert len(enc.seen) == 2 and len(set(enc.seen)) == 2
+    assert [x.score for x in found] == [0.9, 0.9]
