@@ -310,6 +310,39 @@ def statements(
     _run("statements", paths, fmt, output, debug)
 
 
+class BenchFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def bench(
+    paths: PathsArg,
+    fmt: Annotated[
+        BenchFormat, typer.Option("--format", "-f", help="table or json.", case_sensitive=False)
+    ] = BenchFormat.table,
+    limit: Annotated[int | None, typer.Option(help="Only the first N documents.", min=1)] = None,
+    pruning_recall: Annotated[
+        bool, typer.Option("--pruning-recall", help="Also the share of eval/ gold pairs that pruning keeps.")
+    ] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Time the whole pipeline over the documents as one corpus: stages, pairs, NLI pairs/s, peak RSS."""
+    from checker import bench as bench_mod
+
+    with fail_on_errors(debug):
+        documents, skipped = load_inputs(paths)
+        documents = documents[:limit] if limit else documents
+        if not documents:
+            raise CheckerError(f"{', '.join(paths)}: no readable documents ({len(skipped)} skipped)")
+        result = bench_mod.run(documents)
+        if pruning_recall:
+            from dataclasses import asdict
+
+            result.pruning = asdict(bench_mod.pruning_recall())
+    typer.echo(bench_mod.to_json(result) if fmt == BenchFormat.json else bench_mod.render_table(result))
+
+
 def _register_subcommands() -> None:
     from checker.evaluate import app as eval_app
 

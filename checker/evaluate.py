@@ -83,12 +83,18 @@ def _rounded(probs: dict[str, float]) -> dict[str, float]:
     return {k: round(v, 3) for k, v in probs.items()}
 
 
-def eval_nli(path: Path, model_path: Path | None = None, limit: int | None = None, errors: int = 0) -> dict:
+def eval_nli(
+    path: Path,
+    model_path: Path | None = None,
+    limit: int | None = None,
+    backend: str | None = None,
+    errors: int = 0,
+) -> dict:
     """Metrics of the NLI model on a JSONL file; with ``errors`` > 0, that many misclassified pairs too."""
     from checker.infer import load_nli
 
     rows = read_pairs(path, limit)
-    model = load_nli(str(model_path) if model_path else None)
+    model = load_nli(str(model_path) if model_path else None, backend)
     started = time.perf_counter()
     probs = model.predict([(p, h) for p, h, _ in rows])
     seconds = time.perf_counter() - started
@@ -97,6 +103,7 @@ def eval_nli(path: Path, model_path: Path | None = None, limit: int | None = Non
     result["pairs_per_second"] = round(len(rows) / seconds, 1)
     result["file"] = str(path)
     result["model"] = model.path
+    result["backend"] = model.backend
     if NOT_ENTAILMENT in result["confusion"]:
         result["note"] = "gold not_entailment counts as correct for neutral or contradiction"
     if errors:
@@ -122,6 +129,11 @@ def nli_command(
     model: Annotated[Path | None, typer.Option(help="Another cross-encoder directory.")] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N pairs.", min=1)] = None,
     errors: Annotated[int, typer.Option(help="Also list the first N misclassified pairs.", min=0)] = 0,
+    backend: Annotated[
+        str | None,
+        typer.Option(help=f"NLI runtime: {' or '.join(config.NLI_BACKENDS)} (default {config.NLI_BACKEND}).",
+                     show_default=False),
+    ] = None,
 ) -> None:
     """Accuracy, per-label P/R/F1, confusion matrix and pairs/s of the NLI model on FILE."""
     from checker.cli import fail_on_errors
@@ -129,7 +141,7 @@ def nli_command(
     with fail_on_errors():
         if fmt not in ("table", "json"):
             raise InputError("--format", f"{fmt!r} is not one of 'table', 'json'")
-        result = eval_nli(file, model, limit, errors)
+        result = eval_nli(file, model, limit, backend, errors)
     if fmt == "json":
         typer.echo(json.dumps(result, indent=2))
         return
@@ -137,7 +149,7 @@ def nli_command(
     from rich.table import Table
 
     table = Table(title=f"{file.name}: n={result['n']}  accuracy={result['accuracy']:.4f}  "
-                  f"{result['pairs_per_second']} pairs/s")  # fmt: skip
+                  f"{result['pairs_per_second']} pairs/s ({result['backend']})")  # fmt: skip
     for col in ("label", "precision", "recall", "f1", "n"):
         table.add_column(col, justify="left" if col == "label" else "right")
     for label, m in result["per_label"].items():

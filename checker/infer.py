@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from checker import config
-from checker.errors import ModelError
+from checker.errors import ModelError, UsageError
 from checker.records import Candidate, Contradiction, Statement
 
 ANTONYMS = {
@@ -33,9 +37,10 @@ _WORD = re.compile(r"[a-z]+")
 class NLIModel:
     """A cross-encoder with ``predict(pairs) -> [{"entailment": p, "neutral": p, "contradiction": p}]``."""
 
-    encoder: object  # sentence_transformers.CrossEncoder
+    encoder: object  # sentence_transformers.CrossEncoder or OnnxCrossEncoder
     labels: tuple[str, ...]
     path: str
+    backend: str = "torch"
 
     def predict(
         self, pairs: Sequence[tuple[str, str]], batch_size: int = config.NLI_BATCH_SIZE
@@ -53,16 +58,112 @@ class NLIModel:
         return [{label: float(p[i]) for i, label in enumerate(self.labels)} for p in probs]
 
 
-@lru_cache(maxsize=2)
-def load_nli(path: str | Path | None = None) -> NLIModel:
-    """The project's NLI cross-encoder from ``models/`` (or ``path``), loaded once per process."""
+def weights_digest(model_dir: str | Path) -> str:
+    """SHA-256 of the model's weights file(s): what an ONNX export records as its source."""
+    digest = hashlib.sha256()
+    for f in sorted(Path(model_dir).glob("*.safetensors")) or sorted(Path(model_dir).glob("*.bin")):
+        with f.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _threads() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class OnnxCrossEncoder:
+    """The cross-encoder's ONNX export on onnxruntime, with the model's own tokenizer; pairs are batched by
+    length so each batch is padded only to its longest pair."""
+
+    def __init__(self, model_dir: str | Path, onnx_file: str | Path, max_length: int = config.NLI_MAX_LENGTH):
+        import onnxruntime as ort
+        from transformers import AutoTokenizer
+
+        self.tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
+        self.max_length = max_length
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.intra_op_num_threads = _threads()
+        opts.inter_op_num_threads = 1
+        # idle threads sleep instead of spinning: on shared or busy cores spinning halves throughput
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
+        self.inputs = {i.name for i in self.session.get_inputs()}
+
+    def predict(
+        self, pairs: Sequence[tuple[str, str]], batch_size: int = config.NLI_BATCH_SIZE,
+        apply_softmax: bool = True, **_: object,
+    ) -> np.ndarray:  # fmt: skip
+        order = np.argsort([-(len(a) + len(b)) for a, b in pairs], kind="stable")
+        out = np.zeros((len(pairs), 0), dtype=np.float32)
+        for lo in range(0, len(pairs), batch_size):
+            idx = order[lo : lo + batch_size]
+            enc = self.tokenizer(
+                [pairs[i][0] for i in idx], [pairs[i][1] for i in idx], padding=True, truncation=True,
+                max_length=self.max_length, return_tensors="np",
+            )  # fmt: skip
+            feed = {k: v.astype(np.int64) for k, v in enc.items() if k in self.inputs}
+            logits = self.session.run(None, feed)[0]
+            if out.shape[1] == 0:
+                out = np.zeros((len(pairs), logits.shape[1]), dtype=np.float32)
+            out[idx] = logits
+        if apply_softmax:
+            out = np.exp(out - out.max(axis=1, keepdims=True))
+            out /= out.sum(axis=1, keepdims=True)
+        return out
+
+
+def _onnx_file(path: Path) -> Path | None:
+    """The int8 export of the model at ``path`` when it exists and was made from these weights; else None
+    (with a note on stderr saying why)."""
+    onnx_file = path / config.NLI_ONNX_FILE
+    record = onnx_file.parent / "export.json"
+    if not onnx_file.is_file() or not record.is_file():
+        problem = "has no int8 ONNX export"
+    else:
+        try:
+            source = json.loads(record.read_text(encoding="utf-8")).get("source_weights_sha256")
+        except (OSError, ValueError, AttributeError):
+            source = None
+        if source == weights_digest(path):
+            return onnx_file
+        problem = "has an int8 ONNX export made from other weights"
+    sys.stderr.write(
+        f"checker: note: {path} {problem}; using the fp32 torch model (rebuild it with "
+        "python models/export_onnx.py, or set CHECKER_NLI_BACKEND=torch)\n"
+    )
+    return None
+
+
+@lru_cache(maxsize=4)
+def load_nli(path: str | Path | None = None, backend: str | None = None) -> NLIModel:
+    """The project's NLI cross-encoder from ``models/`` (or ``path``), loaded once per process.
+
+    ``backend``: "onnx-int8" or "torch" (default ``config.NLI_BACKEND``); "onnx-int8" falls back to torch
+    when the model has no up-to-date int8 export.
+    """
     path = Path(path or config.NLI_MODEL_DIR)
+    backend = backend or config.NLI_BACKEND
+    if backend not in config.NLI_BACKENDS:
+        raise UsageError(f"NLI backend {backend!r} is not one of {', '.join(config.NLI_BACKENDS)}")
     if not (path / "config.json").is_file():
         missing = "no such directory" if not path.is_dir() else "no config.json in it"
         raise ModelError(
             f"{path}: NLI model not found ({missing}; rebuild it with python models/train_nli.py, "
             "or set CHECKER_NLI_MODEL to a model directory)"
         )
+    onnx_file = _onnx_file(path) if backend == "onnx-int8" else None
+    if onnx_file is not None:
+        try:
+            fast = OnnxCrossEncoder(path, onnx_file)
+            id2label = json.loads((path / "config.json").read_text(encoding="utf-8"))["id2label"]
+        except Exception as exc:  # noqa: BLE001 - a broken export is a broken model file for the user
+            raise ModelError(
+                f"{onnx_file}: cannot load the int8 ONNX model ({type(exc).__name__}: {exc})"
+            ) from exc
+        return NLIModel(fast, _labels(path, id2label), str(path), "onnx-int8")
+
     import torch
     from sentence_transformers.cross_encoder import CrossEncoder
 
@@ -80,11 +181,15 @@ def load_nli(path: str | Path | None = None) -> NLIModel:
             f"{path}: cannot load the NLI model, its files are corrupt or incomplete "
             f"({type(exc).__name__}: {exc})"
         ) from exc
-    id2label = enc.model.config.id2label
-    labels = tuple(str(id2label[i]).lower() for i in range(len(id2label)))
+    return NLIModel(enc, _labels(path, enc.model.config.id2label), str(path), "torch")
+
+
+def _labels(path: Path, id2label: dict) -> tuple[str, ...]:
+    """The head's labels in index order; they must be ``config.NLI_LABELS``."""
+    labels = tuple(str(id2label.get(i, id2label.get(str(i)))).lower() for i in range(len(id2label)))
     if set(labels) != set(config.NLI_LABELS):
         raise ModelError(f"{path}: the NLI model has labels {labels}, expected {config.NLI_LABELS}")
-    return NLIModel(enc, labels, str(path))
+    return labels
 
 
 def numbers(text: str) -> dict[str, str]:
@@ -202,7 +307,10 @@ def score(
             for pb in _pieces(statements[c.b]):
                 pairs += [(pa, pb), (pb, pa)]
         spans.append((start, len(pairs)))
-    probs = model.predict(pairs)
+    unique = list(dict.fromkeys(pairs))  # the same two texts (a quote reported twice) are scored once
+    at = {p: i for i, p in enumerate(unique)}
+    unique_probs = model.predict(unique)
+    probs = [unique_probs[at[p]] for p in pairs]
     out = []
     for c, (lo, hi) in zip(candidates, spans, strict=True):
         a, b = statements[c.a], statements[c.b]

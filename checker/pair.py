@@ -1,5 +1,5 @@
-"""Candidate pairs for NLI: across speakers or documents (or one speaker at two dates), pruned by
-embedding similarity and shared entities, so NLI never sees all N² pairs."""
+"""Candidate pairs for NLI: across speakers or documents (or one speaker at two dates), pruned to each
+statement's nearest neighbours by embedding similarity and shared entities, so NLI never sees all N² pairs."""
 
 from __future__ import annotations
 
@@ -90,9 +90,11 @@ def candidates(
     min_similarity: float = config.PAIR_MIN_SIMILARITY,
     min_similarity_shared: float = config.PAIR_MIN_SIMILARITY_SHARED,
     max_per_statement: int = config.PAIR_MAX_PER_STATEMENT,
+    min_per_statement: int = config.PAIR_MIN_PER_STATEMENT,
     block: int = 1024,
 ) -> list[Candidate]:
-    """Pairs above the similarity bar (a lower bar where they share a name or number), best first.
+    """Each statement's ``min_per_statement`` nearest comparable statements, and further ones above the
+    similarity bar (a lower bar where they share a name or number), at most ``max_per_statement``; best first.
 
     ``vectors`` has one row per statement, or, with ``starts``, one row per piece of a statement too long
     for the embedding model's window: statement ``i``'s pieces are rows ``starts[i]`` up to
@@ -111,12 +113,12 @@ def candidates(
             for j in order:
                 j = int(j)
                 sim = float(row[j])
-                if sim < min_similarity_shared or kept >= max_per_statement:
+                if kept >= max_per_statement or (sim < min_similarity_shared and kept >= min_per_statement):
                     break
                 if j == i or not comparable(statements[i], statements[j]):
                     continue
                 shared = tuple(sorted(keys[i] & keys[j]))
-                if sim < min_similarity and not shared:
+                if sim < min_similarity and not shared and kept >= min_per_statement:
                     continue
                 kept += 1
                 a, b = (i, j) if i < j else (j, i)

@@ -10,7 +10,7 @@ import numpy as np
 
 from checker import attribute, config, embed, infer, pair, proposition, segment, speakers
 from checker.nlp import load_spacy
-from checker.records import Document, DocumentStatus, Report, Statement
+from checker.records import Candidate, Document, DocumentStatus, Report, Statement
 from checker.tagger import describe as describe_extractor
 from checker.tagger import load_tagger
 
@@ -36,7 +36,9 @@ def statements_of(
     for n, (pd, spans) in enumerate(zip(parsed, tagged, strict=True), 1):
         raw += attribute.extract(pd, spans)
         on_stage("attribute", n, len(parsed))
+    on_stage("speakers", 0, len(raw))
     resolved, people = speakers.resolve(parsed, raw)
+    on_stage("speakers", len(raw), len(raw))
     kinds = {s.id: s.kind for s in people}
     by_doc = {pd.document.id: pd for pd in parsed}
     voices: dict[tuple[str, int], set[str]] = {}
@@ -55,6 +57,23 @@ def statements_of(
             )
         )
     return parsed, final, people
+
+
+def candidates_of(
+    statements: Sequence[Statement], on_stage: StageCallback = _noop
+) -> tuple[list[Statement], list[Candidate]]:
+    """The live statements (assertions with a proposition) and the candidate pairs NLI will score."""
+    live = [s for s in statements if s.is_assertion and s.proposition]
+    on_stage("embed", 0, len(live))
+    # a proposition longer than the embedding window is embedded piece by piece, never truncated
+    pieces = [infer.chunks(s.proposition) for s in live]
+    starts = np.cumsum([0] + [len(p) for p in pieces[:-1]]) if pieces else np.zeros(0, dtype=np.intp)
+    vectors = embed.embed([piece for p in pieces for piece in p])
+    on_stage("embed", len(live), len(live))
+    on_stage("pair", 0, len(live))
+    cands = pair.candidates(live, vectors, starts=starts)
+    on_stage("pair", len(live), len(live))
+    return live, cands
 
 
 def check(
@@ -85,17 +104,11 @@ def check(
     if model is None:
         return report
 
-    live = [s for s in statements if s.is_assertion and s.proposition]
-    on_stage("embed", 0, len(live))
-    # a proposition longer than the embedding window is embedded piece by piece, never truncated
-    pieces = [infer.chunks(s.proposition) for s in live]
-    starts = np.cumsum([0] + [len(p) for p in pieces[:-1]]) if pieces else np.zeros(0, dtype=np.intp)
-    vectors = embed.embed([piece for p in pieces for piece in p])
-    on_stage("embed", len(live), len(live))
-    cands = pair.candidates(live, vectors, starts=starts)
+    live, cands = candidates_of(statements, on_stage)
     by_id = {s.id: s for s in live}
     scored = []
-    step = 64
+    step = 512  # candidates per NLI call: enough to batch pairs of similar length together
+    on_stage("nli", 0, len(cands))
     for lo in range(0, len(cands), step):
         scored += infer.score(cands[lo : lo + step], by_id, model)
         on_stage("nli", min(lo + step, len(cands)), len(cands))

@@ -49,11 +49,11 @@ def test_cli_json_keys(tmp_path, monkeypatch):
     f.write_text("".join(json.dumps({"premise": "p", "hypothesis": "h", "label": lab}) + "\n"
                          for lab in ["entailment", "neutral"]))  # fmt: skip
     fake = infer.NLIModel(Always(), ("contradiction", "entailment", "neutral"), "fake")
-    monkeypatch.setattr(infer, "load_nli", lambda path=None: fake)
+    monkeypatch.setattr(infer, "load_nli", lambda path=None, backend=None: fake)
     result = CliRunner().invoke(app, ["eval", "nli", str(f), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert {"n", "accuracy", "per_label", "confusion", "pairs_per_second"} <= set(data)
+    assert {"n", "accuracy", "per_label", "confusion", "pairs_per_second", "backend"} <= set(data)
     assert data["n"] == 2 and data["accuracy"] == 0.5
 
 

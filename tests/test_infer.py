@@ -1,5 +1,7 @@
 """NLI scoring with a stand-in model (the real one runs in test_integration.py), rules and reasons."""
 
+import pytest
+
 from checker.infer import NLIModel, numeric_conflict, reason, score
 from checker.records import Candidate, Span, Statement
 
@@ -115,3 +117,71 @@ def test_a_contradiction_deep_in_a_long_statement_is_found():
     (c,) = score([Candidate("1", "2", 0.8)], {"1": a, "2": b}, model)
     assert c.score == 0.9
     assert max(len(x.split()) for pair in enc.seen for x in pair) <= 90
+
+
+def test_a_stale_or_missing_onnx_export_falls_back_to_torch(tmp_path, capsys):
+    import json
+
+    from checker import config
+    from checker.infer import _onnx_file, weights_digest
+
+    (tmp_path / "model.safetensors").write_bytes(b"new weights")
+    assert _onnx_file(tmp_path) is None
+    assert "has no int8 ONNX export" in capsys.readouterr().err
+    onnx = tmp_path / config.NLI_ONNX_FILE
+    onnx.parent.mkdir()
+    onnx.write_bytes(b"onnx")
+    record = onnx.parent / "export.json"
+    record.write_text(json.dumps({"source_weights_sha256": "0" * 64}))
+    assert _onnx_file(tmp_path) is None
+    assert "made from other weights" in capsys.readouterr().err
+    record.write_text(json.dumps({"source_weights_sha256": weights_digest(tmp_path)}))
+    assert _onnx_file(tmp_path) == onnx
+
+
+def test_an_unknown_backend_is_a_usage_error():
+    from checker.errors import UsageError
+    from checker.infer import load_nli
+
+    with pytest.raises(UsageError, match="not one of onnx-int8, torch"):
+        load_nli(None, "tensorrt")
+
+
+PAIRS = [
+    ("Israel agreed to the truce.", "Israel rejected the truce."),
+    ("A man is playing a guitar on stage.", "A man is performing music."),
+    ("Two dogs run through a field.", "The animals are outside."),
+    ("The company reported record profits this year.", "The weather was sunny in Paris."),
+    ("The minister denied that the plan had been approved.", "The plan was approved by the minister."),
+    ("Short.", "A much longer hypothesis sentence that pads the batch with many more tokens than the other."),
+]
+
+
+@pytest.mark.integration
+def test_onnx_int8_agrees_with_torch_fp32():
+    """The int8 export gives the fp32 model's label on clear pairs, with probabilities close to its own."""
+    import numpy as np
+
+    from checker.infer import load_nli
+
+    pytest.importorskip("onnxruntime")
+    fast, ref = load_nli(None, "onnx-int8"), load_nli(None, "torch")
+    if fast.backend != "onnx-int8":
+        pytest.skip("no up-to-date int8 export of the model (python models/export_onnx.py)")
+    p_fast = np.array([[p[k] for k in ref.labels] for p in fast.predict(PAIRS, batch_size=4)])
+    p_ref = np.array([[p[k] for k in ref.labels] for p in ref.predict(PAIRS)])
+    assert (p_fast.argmax(1) == p_ref.argmax(1)).all()
+    assert np.abs(p_fast - p_ref).max() < 0.15
+    assert np.allclose(p_fast.sum(1), 1, atol=1e-5)
+
+
+def test_the_same_two_texts_are_scored_once():
+    """A quote reported by two speakers (or twice) gives identical text pairs: NLI sees each once."""
+    enc = FakeEncoder()
+    model = NLIModel(enc, ("contradiction", "entailment", "neutral"), "fake")
+    a = make("1", "US", "Netanyahu had agreed to the plan")
+    b = make("2", "France", "Netanyahu had agreed to the plan")
+    c = make("3", "Netanyahu", "Netanyahu had not agreed to the plan", negated=True)
+    found = score([Candidate("1", "3", 0.8), Candidate("2", "3", 0.8)], {"1": a, "2": b, "3": c}, model)
+    assert len(enc.seen) == 2 and len(set(enc.seen)) == 2
+    assert [x.score for x in found] == [0.9, 0.9]

@@ -74,7 +74,9 @@ def test_candidates_prune_by_similarity_and_cap():
     ]
     v = np.array([[1, 0], [0.96, 0.28], [0, 1], [0.6, 0.8]], dtype=np.float32)
     v /= np.linalg.norm(v, axis=1, keepdims=True)
-    pairs = candidates(sts, v, min_similarity=0.9, min_similarity_shared=0.9, max_per_statement=5)
+    pairs = candidates(
+        sts, v, min_similarity=0.9, min_similarity_shared=0.9, max_per_statement=5, min_per_statement=0
+    )
     assert [(c.a, c.b) for c in pairs] == [("s0", "s1")]
     assert all(c.similarity >= 0.9 for c in pairs)
     capped = candidates(sts, v, min_similarity=-1, min_similarity_shared=-1, max_per_statement=1)
@@ -86,8 +88,9 @@ def test_shared_anchor_lowers_the_bar():
            make(1, "b", "y", None, prop="Officials counted 500 victims in Lebanon")]  # fmt: skip
     v = np.array([[1, 0], [0.5, 0.866]], dtype=np.float32)
     assert "lebanon" in anchors(sts[0].proposition) & anchors(sts[1].proposition)
-    assert len(candidates(sts, v, min_similarity=0.9, min_similarity_shared=0.4)) == 1
-    assert candidates(sts, v, min_similarity=0.9, min_similarity_shared=0.6) == []
+    bars = {"min_similarity": 0.9, "min_per_statement": 0}
+    assert len(candidates(sts, v, min_similarity_shared=0.4, **bars)) == 1
+    assert candidates(sts, v, min_similarity_shared=0.6, **bars) == []
 
 
 def test_a_long_statement_is_as_similar_as_its_most_similar_piece():
@@ -95,8 +98,23 @@ def test_a_long_statement_is_as_similar_as_its_most_similar_piece():
     e = np.eye(3, dtype=np.float32)
     vectors = np.stack([e[0], e[0], e[1], e[1], e[2], e[0]])
     stmts = [make(1, "d1", "a", None), make(2, "d2", "b", None), make(3, "d3", "c", None)]
-    found = {(c.a, c.b): c.similarity for c in candidates(stmts, vectors, starts=[0, 3, 4], block=2)}
+    pruned = candidates(stmts, vectors, starts=[0, 3, 4], block=2, min_per_statement=0)
+    found = {(c.a, c.b): c.similarity for c in pruned}
     # s1's last piece matches s2, and its first piece matches s3's last: both pairs kept, s2-s3 not
     assert found == {("s1", "s2"): 1.0, ("s1", "s3"): 1.0}
     one_row_each = np.stack([e[0], e[1], e[2]])
     assert candidates(stmts, one_row_each) == candidates(stmts, one_row_each, starts=[0, 1, 2])
+
+
+def test_nearest_neighbours_are_kept_below_the_bar():
+    """A denial and the claim it denies can be dissimilar; each statement's nearest comparable ones stay."""
+    sts = [make(i, f"d{i}", f"sp{i}", None, prop=p) for i, p in enumerate(["w", "x", "y", "z"])]
+    sts.append(make(4, "d0", "sp0", None, content_start=9, prop="v"))  # sp0 again: never compared with s0
+    v = np.array([[1, 0], [0, 1], [-1, 0], [0, -1], [1, 0]], dtype=np.float32)
+    bars = {"min_similarity": 0.9, "min_similarity_shared": 0.9}
+    assert candidates(sts, v, min_per_statement=0, **bars) == []
+    one = candidates(sts, v, min_per_statement=1, **bars)
+    # s0's nearest comparable statement is s1 or s3 (cosine 0), not s4 (same speaker and date)
+    assert ("s0", "s4") not in {(c.a, c.b) for c in one}
+    assert {c.a for c in one} | {c.b for c in one} == {f"s{i}" for i in range(5)}
+    assert len(candidates(sts, v, min_per_statement=4, **bars)) == 4 * 3 // 2 + 3  # every comparable pair

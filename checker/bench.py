@@ -1,0 +1,204 @@
+"""``checker bench``: the whole pipeline over documents as one corpus, timed stage by stage, and the recall
+of candidate-pair pruning on the labeled set in ``eval/``. Pure measurement: nothing here changes results."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker.records import Document
+
+
+class StageTimer:
+    """An ``on_stage`` callback: a stage runs from its first report until the next stage's first report."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.order: list[str] = []
+        self.first: dict[str, float] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.first:
+            self.first[stage] = time.perf_counter()
+            self.order.append(stage)
+
+    def mark(self, stage: str) -> None:
+        """Start ``stage`` now (for work that reports no progress of its own)."""
+        self(stage, 0, 0)
+
+    def seconds(self, end: float | None = None) -> dict[str, float]:
+        end = time.perf_counter() if end is None else end
+        bounds = [self.first[s] for s in self.order[1:]] + [end]
+        return {s: round(b - self.first[s], 3) for s, b in zip(self.order, bounds, strict=True)}
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size in MiB (``ru_maxrss`` is KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+@dataclass
+class BenchResult:
+    """What ``checker bench`` reports; ``nli_pairs_per_second`` counts candidate pairs (both directions)."""
+
+    documents: int
+    statements: int
+    pairs_all: int
+    pairs_scored: int
+    seconds: float
+    stage_seconds: dict[str, float]
+    nli_pairs_per_second: float
+    peak_rss_mb: float
+    pairs_scored_share: float
+    nli_backend: str
+    threads: int
+    cpus: int
+    machine: str
+    contradictions: int
+    pruning: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        if self.pruning is None:
+            del out["pruning"]
+        return out
+
+
+def run(documents: Sequence[Document]) -> BenchResult:
+    """Run ``pipeline.check`` once over ``documents`` (one corpus), loading the models first, timed."""
+    import torch
+
+    from checker import config, embed, infer, pipeline
+    from checker.nlp import load_spacy
+
+    timer = StageTimer()
+    timer.mark("load")
+    model = infer.load_nli()
+    load_spacy()
+    embed.load_embedder()
+    report = pipeline.check(documents, on_stage=timer)
+    end = time.perf_counter()
+    stages = timer.seconds(end)
+    nli_seconds = stages.get("nli", 0.0)
+    scored = report.pairs_scored
+    return BenchResult(
+        documents=len(documents),
+        statements=len(report.statements),
+        pairs_all=report.pairs_all,
+        pairs_scored=scored,
+        seconds=round(end - timer.started, 3),
+        stage_seconds=stages,
+        nli_pairs_per_second=round(scored / nli_seconds, 1) if nli_seconds > 0 else 0.0,
+        peak_rss_mb=peak_rss_mb(),
+        pairs_scored_share=round(scored / report.pairs_all, 5) if report.pairs_all else 0.0,
+        nli_backend=getattr(model, "backend", config.NLI_BACKEND),
+        threads=torch.get_num_threads(),
+        cpus=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0,
+        machine=f"{platform.machine()} {platform.processor() or platform.system()}".strip(),
+        contradictions=len(report.contradictions),
+    )
+
+
+@dataclass
+class PruningRecall:
+    """Gold contradiction pairs of the eval set and how many survive pruning.
+
+    ``reachable``: both statements of the pair were extracted (matched by a predicted statement), so pruning
+    could keep it; ``kept``: a candidate pair sent to NLI matches it. ``recall`` = kept / reachable.
+    """
+
+    cases: int
+    gold_pairs: int
+    reachable: int
+    kept: int
+    recall: float
+    recall_of_all: float
+    pairs_all: int
+    pairs_scored: int
+    lost: list[dict[str, str]] = field(default_factory=list)
+
+
+def gold_pairs_kept(
+    case_contradictions: Sequence[frozenset[str]], gold_of: dict[str, str | None], candidates: Sequence
+) -> tuple[set[frozenset[str]], set[frozenset[str]]]:
+    """``(reachable, kept)`` gold pairs: both ends matched by some statement; a candidate matches the pair.
+
+    ``gold_of`` maps a predicted statement id to the gold statement id it matches (or None).
+    """
+    matched = {g for g in gold_of.values() if g is not None}
+    reachable = {p for p in case_contradictions if p <= matched}
+    kept = set()
+    for c in candidates:
+        ga, gb = gold_of.get(c.a), gold_of.get(c.b)
+        if ga and gb and frozenset({ga, gb}) in reachable:
+            kept.add(frozenset({ga, gb}))
+    return reachable, kept
+
+
+def pruning_recall(cases_dir: Path | None = None) -> PruningRecall:
+    """Run stages up to pruning (no NLI) on every eval case; count the gold pairs the candidates keep."""
+    from checker import eval_cases, pair, pipeline
+    from checker.io import documents_from_strings
+
+    cases = eval_cases.load_cases(cases_dir or eval_cases.default_cases_dir())
+    gold_total = reachable_total = kept_total = pairs_all = pairs_scored = 0
+    lost: list[dict[str, str]] = []
+    for case in cases:
+        docs, _ = documents_from_strings(list(case.documents))
+        _, statements, _ = pipeline.statements_of(docs)
+        live, cands = pipeline.candidates_of(statements)
+        gold_of = {}
+        for st in live:
+            g = eval_cases.match_statement(st, case.statements)
+            gold_of[st.id] = g.id if g else None
+        reachable, kept = gold_pairs_kept(case.contradictions, gold_of, cands)
+        gold_total += len(case.contradictions)
+        reachable_total += len(reachable)
+        kept_total += len(kept)
+        pairs_all += pair.count_comparable(live)
+        pairs_scored += len(cands)
+        for p in sorted(reachable - kept, key=sorted):
+            lost.append({"case": case.id, "pair": " / ".join(sorted(p))})
+    return PruningRecall(
+        cases=len(cases),
+        gold_pairs=gold_total,
+        reachable=reachable_total,
+        kept=kept_total,
+        recall=round(kept_total / reachable_total, 4) if reachable_total else 0.0,
+        recall_of_all=round(kept_total / gold_total, 4) if gold_total else 0.0,
+        pairs_all=pairs_all,
+        pairs_scored=pairs_scored,
+        lost=lost,
+    )
+
+
+def render_table(result: BenchResult) -> str:
+    """A short human summary of a bench run."""
+    lines = [
+        f"documents {result.documents}  statements {result.statements}  pairs {result.pairs_scored:,} "
+        f"scored of {result.pairs_all:,} ({100 * result.pairs_scored_share:.2f}%)",
+        f"total {result.seconds:.1f} s  NLI {result.nli_pairs_per_second} pairs/s ({result.nli_backend})"
+        f"  peak RSS {result.peak_rss_mb:.0f} MiB  threads {result.threads}",
+        "stages: " + "  ".join(f"{k} {v:.1f} s" for k, v in result.stage_seconds.items()),
+    ]
+    if result.pruning:
+        p = result.pruning
+        lines.append(
+            f"pruning on eval/: kept {p['kept']} of {p['reachable']} reachable gold pairs "
+            f"(recall {p['recall']:.3f}; {p['kept']} of all {p['gold_pairs']}), "
+            f"scoring {p['pairs_scored']} of {p['pairs_all']} pairs"
+        )
+    return "\n".join(lines)
+
+
+def to_json(result: BenchResult) -> str:
+    return json.dumps(result.to_dict(), indent=2)
