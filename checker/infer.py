@@ -114,9 +114,9 @@ class OnnxCrossEncoder:
         return out
 
 
-def _onnx_file(path: Path) -> Path | None:
+def _onnx_file(path: Path) -> tuple[Path | None, str]:
     """The int8 export of the model at ``path`` when it exists and was made from these weights; else None
-    (with a note on stderr saying why)."""
+    and why not."""
     onnx_file = path / config.NLI_ONNX_FILE
     record = onnx_file.parent / "export.json"
     if not onnx_file.is_file() or not record.is_file():
@@ -127,13 +127,9 @@ def _onnx_file(path: Path) -> Path | None:
         except (OSError, ValueError, AttributeError):
             source = None
         if source == weights_digest(path):
-            return onnx_file
+            return onnx_file, ""
         problem = "has an int8 ONNX export made from other weights"
-    sys.stderr.write(
-        f"checker: note: {path} {problem}; using the fp32 torch model (rebuild it with "
-        "python models/export_onnx.py, or set CHECKER_NLI_BACKEND=torch)\n"
-    )
-    return None
+    return None, problem
 
 
 @lru_cache(maxsize=4)
@@ -153,7 +149,7 @@ def load_nli(path: str | Path | None = None, backend: str | None = None) -> NLIM
             f"{path}: NLI model not found ({missing}; rebuild it with python models/train_nli.py, "
             "or set CHECKER_NLI_MODEL to a model directory)"
         )
-    onnx_file = _onnx_file(path) if backend == "onnx-int8" else None
+    onnx_file, problem = _onnx_file(path) if backend == "onnx-int8" else (None, "")
     if onnx_file is not None:
         try:
             fast = OnnxCrossEncoder(path, onnx_file)
@@ -181,6 +177,11 @@ def load_nli(path: str | Path | None = None, backend: str | None = None) -> NLIM
             f"{path}: cannot load the NLI model, its files are corrupt or incomplete "
             f"({type(exc).__name__}: {exc})"
         ) from exc
+    if problem:  # said once the fallback loaded, so a broken model is still one error line
+        sys.stderr.write(
+            f"checker: note: {path} {problem}; using the fp32 torch model (rebuild it with "
+            "python models/export_onnx.py, or set CHECKER_NLI_BACKEND=torch)\n"
+        )
     return NLIModel(enc, _labels(path, enc.model.config.id2label), str(path), "torch")
 
 

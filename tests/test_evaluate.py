@@ -69,7 +69,7 @@ def test_errors_lists_the_misclassified_pairs(tmp_path, monkeypatch):
     f.write_text("".join(json.dumps({"premise": f"p{i}", "hypothesis": "h", "label": lab}) + "\n"
                          for i, lab in enumerate(labels)))  # fmt: skip
     fake = infer.NLIModel(Always(), ("contradiction", "entailment", "neutral"), "fake")  # always entailment
-    monkeypatch.setattr(infer, "load_nli", lambda path=None: fake)
+    monkeypatch.setattr(infer, "load_nli", lambda path=None, backend=None: fake)
     result = CliRunner().invoke(app, ["eval", "nli", str(f), "--format", "json", "--errors", "2"])
     assert result.exit_code == 0, result.output
     errors = json.loads(result.stdout)["errors"]

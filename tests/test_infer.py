@@ -119,24 +119,22 @@ def test_a_contradiction_deep_in_a_long_statement_is_found():
     assert max(len(x.split()) for pair in enc.seen for x in pair) <= 90
 
 
-def test_a_stale_or_missing_onnx_export_falls_back_to_torch(tmp_path, capsys):
+def test_a_stale_or_missing_onnx_export_falls_back_to_torch(tmp_path):
     import json
 
     from checker import config
     from checker.infer import _onnx_file, weights_digest
 
     (tmp_path / "model.safetensors").write_bytes(b"new weights")
-    assert _onnx_file(tmp_path) is None
-    assert "has no int8 ONNX export" in capsys.readouterr().err
+    assert _onnx_file(tmp_path) == (None, "has no int8 ONNX export")
     onnx = tmp_path / config.NLI_ONNX_FILE
     onnx.parent.mkdir()
     onnx.write_bytes(b"onnx")
     record = onnx.parent / "export.json"
     record.write_text(json.dumps({"source_weights_sha256": "0" * 64}))
-    assert _onnx_file(tmp_path) is None
-    assert "made from other weights" in capsys.readouterr().err
+    assert _onnx_file(tmp_path) == (None, "has an int8 ONNX export made from other weights")
     record.write_text(json.dumps({"source_weights_sha256": weights_digest(tmp_path)}))
-    assert _onnx_file(tmp_path) == onnx
+    assert _onnx_file(tmp_path) == (onnx, "")
 
 
 def test_an_unknown_backend_is_a_usage_error():
@@ -185,3 +183,17 @@ def test_the_same_two_texts_are_scored_once():
     found = score([Candidate("1", "3", 0.8), Candidate("2", "3", 0.8)], {"1": a, "2": b, "3": c}, model)
     assert len(enc.seen) == 2 and len(set(enc.seen)) == 2
     assert [x.score for x in found] == [0.9, 0.9]
+
+
+@pytest.mark.integration
+def test_the_torch_fallback_says_why_once_it_has_loaded(tmp_path, capsys):
+    import shutil
+
+    from checker import config
+    from checker.infer import load_nli
+
+    model = tmp_path / "model"
+    shutil.copytree(config.NLI_MODEL_DIR, model, ignore=shutil.ignore_patterns("onnx"))
+    nli = load_nli(str(model), "onnx-int8")
+    assert nli.backend == "torch"
+    assert "has no int8 ONNX export; using the fp32 torch model" in capsys.readouterr().err
