@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from files import write
 from typer.testing import CliRunner
 
 from checker import config
@@ -75,13 +76,6 @@ def error_of(result: Any, code: int, *needles: str) -> str:
     return assert_one_line_error(code, result.exit_code, result.stderr, *needles)
 
 
-def write(path: Path, data: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, bytes):
-        path.write_bytes(data)
-    else:
-        path.write_text(data, encoding="utf-8")
-    return path
 
 
 def checked(path: Path, *more: Path) -> dict:

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from files import write
 
 from checker import config
 from checker.errors import InputError, UsageError
@@ -26,13 +27,6 @@ said, &ldquo;The ceasefire is holding.&rdquo;<br>Next line</p>
 """
 
 
-def write(path: Path, data: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, bytes):
-        path.write_bytes(data)
-    else:
-        path.write_text(data, encoding="utf-8")
-    return path
 
 
 def load_one(path: Path, **kw: object) -> Document:
