@@ -57,13 +57,11 @@ def count_comparable(statements: Sequence[Statement]) -> int:
     split = _pairs(Counter((s.doc_id, s.content.start) for s in live))
     split_same_speaker = _pairs(Counter((s.doc_id, s.content.start, s.speaker_id) for s in live))
     # pairs only the group rule excludes: in one document, different speakers and utterances, shared voice
+    voiced_docs = {s.doc_id for s in live if s.voices}
     grouped: dict[str, list[Statement]] = {}
     for s in live:
-        if s.voices:
-            grouped.setdefault(s.doc_id, [])
-    for s in live:
-        if s.doc_id in grouped:
-            grouped[s.doc_id].append(s)
+        if s.doc_id in voiced_docs:
+            grouped.setdefault(s.doc_id, []).append(s)
     one_voice = sum(
         1
         for doc in grouped.values()
