@@ -155,7 +155,7 @@ def pruning_recall(cases_dir: Path | None = None) -> PruningRecall:
     for case in cases:
         docs, _ = documents_from_strings(list(case.documents))
         _, statements, _ = pipeline.statements_of(docs)
-        live, cands = pipeline.candidates_of(statements)
+        live, cands, _, _ = pipeline.candidates_of(statements)
         gold_of = {}
         for st in live:
             g = eval_cases.match_statement(st, case.statements)

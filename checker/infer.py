@@ -14,23 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from checker import config
+from checker import config, opposite
 from checker.errors import ModelError, UsageError
 from checker.records import Candidate, Contradiction, Statement
 
-ANTONYMS = {
-    frozenset(p)
-    for p in [
-        ("approve", "reject"), ("agree", "refuse"), ("agree", "reject"), ("accept", "reject"),
-        ("support", "oppose"), ("rise", "fall"), ("increase", "decrease"), ("win", "lose"),
-        ("confirm", "deny"), ("allow", "ban"), ("open", "close"), ("up", "down"), ("more", "fewer"),
-        ("higher", "lower"), ("gain", "loss"), ("true", "false"), ("guilty", "innocent"),
-        ("succeed", "fail"), ("began", "ended"), ("start", "stop"), ("alive", "dead"),
-    ]
-}  # fmt: skip
 _NEGATION = re.compile(r"\b(?:not|never|no|n't|neither|nor|none)\b|n't\b", re.I)
 _NUMBER = re.compile(r"\b(\d[\d,]*(?:\.\d+)?)\s*(%|percent|per cent)?\s*([a-z]+)?", re.I)
-_WORD = re.compile(r"[a-z]+")
 
 
 @dataclass
@@ -230,15 +219,6 @@ def date_conflict(a: str, b: str) -> str | None:
     return None
 
 
-def _lemmas(text: str) -> set[str]:
-    words = set(_WORD.findall(text.lower()))
-    return (
-        words
-        | {w[:-1] for w in words if w.endswith("d") or w.endswith("s")}
-        | {w[:-2] for w in words if w.endswith("ed")}
-    )
-
-
 def reason(a: Statement, b: Statement) -> tuple[str, str]:
     """The kind of contradiction and a short human reason."""
     if a.speaker_id == b.speaker_id:
@@ -255,11 +235,9 @@ def reason(a: Statement, b: Statement) -> tuple[str, str]:
         return "numeric", f"different dates: {when}"
     if bool(_NEGATION.search(a.proposition)) != bool(_NEGATION.search(b.proposition)):
         return "negation", "one statement negates the other"
-    la, lb = _lemmas(a.proposition), _lemmas(b.proposition)
-    for pair in ANTONYMS:
-        x, y = tuple(pair)
-        if (x in la and y in lb) or (y in la and x in lb):
-            return "antonym", f"'{x}' vs '{y}'"
+    pair = opposite.antonym_pair(a.proposition, b.proposition)
+    if pair:
+        return "antonym", f"'{pair[0]}' vs '{pair[1]}'"
     return "other", "the NLI model judges the statements incompatible"
 
 
@@ -296,34 +274,52 @@ def _pieces(st: Statement) -> list[str]:
 def score(
     candidates: Sequence[Candidate], statements: dict[str, Statement], model: NLIModel
 ) -> list[Contradiction]:
-    """Score each candidate in both directions; contradiction = the higher of the two, or the number rule.
+    """Score each candidate in both directions; contradiction = the higher of the two, or the probability that
+    one statement entails the other's opposite (``opposite.opposites``), or the number rule.
 
     Long propositions are scored piece by piece; a pair's scores are those of its most contradictory pieces.
     """
     pairs: list[tuple[str, str]] = []
     spans = []
+    flips = []  # per candidate: (side, opposite text, first index, last index) of its entailment checks
     for c in candidates:
         start = len(pairs)
-        for pa in _pieces(statements[c.a]):
-            for pb in _pieces(statements[c.b]):
+        a, b = statements[c.a], statements[c.b]
+        for pa in _pieces(a):
+            for pb in _pieces(b):
                 pairs += [(pa, pb), (pb, pa)]
         spans.append((start, len(pairs)))
+        checks = []
+        for side, st, other in (("a", a, b), ("b", b, a)):
+            for text in opposite.opposites(st):
+                lo = len(pairs)
+                # the other statement as premise: a claim that entails P contradicts a denial of P
+                pairs += [(piece, text) for piece in _pieces(other)]
+                checks.append((side, text, lo, len(pairs)))
+        flips.append(checks)
     unique = list(dict.fromkeys(pairs))  # the same two texts (a quote reported twice) are scored once
     at = {p: i for i, p in enumerate(unique)}
     unique_probs = model.predict(unique)
     probs = [unique_probs[at[p]] for p in pairs]
     out = []
-    for c, (lo, hi) in zip(candidates, spans, strict=True):
+    for c, (lo, hi), checks in zip(candidates, spans, flips, strict=True):
         a, b = statements[c.a], statements[c.b]
         best = max(
             range(lo, hi, 2), key=lambda i: max(probs[i]["contradiction"], probs[i + 1]["contradiction"])
         )
         ab, ba = probs[best], probs[best + 1]
         value = max(ab["contradiction"], ba["contradiction"])
+        turned = None
+        for side, text, flo, fhi in checks:
+            entail = max(probs[i]["entailment"] for i in range(flo, fhi))
+            if entail > value and (turned is None or entail > turned["entailment"]):
+                turned = {"of": side, "text": text, "entailment": round(entail, 4)}
+        if turned is not None:
+            value = turned["entailment"]
         kind, why = reason(a, b)
         # the same claim with a different figure or date is a contradiction whatever NLI says; dates
         # need a closer match, since two events on two days are often told in near-identical words
         if kind == "numeric" and c.similarity >= (0.75 if why.startswith("different dates") else 0.6):
             value = max(value, config.RULE_SCORE)
-        out.append(Contradiction(a, b, value, ab, ba, c.similarity, kind, why))
+        out.append(Contradiction(a, b, value, ab, ba, c.similarity, kind, why, turned))
     return out

@@ -123,3 +123,40 @@ def candidates(
                 if (a, b) not in found:
                     found[(a, b)] = Candidate(statements[a].id, statements[b].id, sim, shared)
     return sorted(found.values(), key=lambda c: (-c.similarity, c.a, c.b))
+
+
+def similarity(vectors: np.ndarray, starts: Sequence[int], i: int, j: int) -> float:
+    """Statements ``i`` and ``j``'s similarity: the best over their pieces' vectors (see ``candidates``)."""
+    first = list(starts) + [len(vectors)]
+    return float((vectors[first[i] : first[i + 1]] @ vectors[first[j] : first[j + 1]].T).max())
+
+
+def follow_ups(
+    found: Sequence[tuple[str, str]],
+    statements: Sequence[Statement],
+    scored: set[tuple[str, str]],
+    sentences: int = config.FOLLOW_UP_SENTENCES,
+) -> list[tuple[int, int]]:
+    """Pairs to score next, by index into ``statements``: for each contradiction found (``found``, statement
+    ids), what each side's speaker said within ``sentences`` sentences of it, against the other side.
+
+    A speaker who contradicts a claim in one sentence often says it again in the next in other words ("They
+    turned it down flat"), too far from the claim's wording for the similarity bars but not from its sense.
+    """
+    index = {s.id: i for i, s in enumerate(statements)}
+    by_voice: dict[tuple[str, str], list[int]] = {}
+    for i, s in enumerate(statements):
+        by_voice.setdefault((s.doc_id, s.speaker_id), []).append(i)
+    out: dict[tuple[int, int], None] = {}
+    for ida, idb in found:
+        for x, y in ((index[ida], index[idb]), (index[idb], index[ida])):
+            sx = statements[x]
+            for k in by_voice[(sx.doc_id, sx.speaker_id)]:
+                near = abs(statements[k].sentence - sx.sentence) <= sentences
+                if k == x or not near or not comparable(statements[k], statements[y]):
+                    continue
+                a, b = (k, y) if k < y else (y, k)
+                ids = (statements[a].id, statements[b].id)
+                if ids not in scored and (ids[1], ids[0]) not in scored:
+                    out[(a, b)] = None
+    return list(out)

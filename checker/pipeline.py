@@ -61,8 +61,9 @@ def statements_of(
 
 def candidates_of(
     statements: Sequence[Statement], on_stage: StageCallback = _noop
-) -> tuple[list[Statement], list[Candidate]]:
-    """The live statements (assertions with a proposition) and the candidate pairs NLI will score."""
+) -> tuple[list[Statement], list[Candidate], np.ndarray, np.ndarray]:
+    """The live statements (assertions with a proposition), the candidate pairs NLI will score, and the
+    embedding vectors with each live statement's first row (see ``pair.candidates``)."""
     live = [s for s in statements if s.is_assertion and s.proposition]
     on_stage("embed", 0, len(live))
     # a proposition longer than the embedding window is embedded piece by piece, never truncated
@@ -73,7 +74,7 @@ def candidates_of(
     on_stage("pair", 0, len(live))
     cands = pair.candidates(live, vectors, starts=starts)
     on_stage("pair", len(live), len(live))
-    return live, cands
+    return live, cands, vectors, starts
 
 
 def check(
@@ -104,7 +105,7 @@ def check(
     if model is None:
         return report
 
-    live, cands = candidates_of(statements, on_stage)
+    live, cands, vectors, starts = candidates_of(statements, on_stage)
     by_id = {s.id: s for s in live}
     scored = []
     step = 512  # candidates per NLI call: enough to batch pairs of similar length together
@@ -112,6 +113,12 @@ def check(
     for lo in range(0, len(cands), step):
         scored += infer.score(cands[lo : lo + step], by_id, model)
         on_stage("nli", min(lo + step, len(cands)), len(cands))
+    # one round of follow-ups: the nearby statements of each side of a contradiction found
+    hits = [(c.a.id, c.b.id) for c in scored if c.score >= config.CONTRADICTION_THRESHOLD]
+    more = pair.follow_ups(hits, live, {(c.a, c.b) for c in cands})
+    extra = [Candidate(live[i].id, live[j].id, pair.similarity(vectors, starts, i, j)) for i, j in more]
+    scored += infer.score(extra, by_id, model)
+    cands += extra
     found = [c for c in scored if c.score >= threshold]
     found.sort(key=lambda c: (-round(c.score, 6), c.a.id, c.b.id))
     report.contradictions = found

@@ -103,6 +103,9 @@ class Contradiction:
     similarity: float
     reason: str  # denial | negation | numeric | antonym | reversal | other
     explanation: str
+    #: when the score comes from one statement entailing the other's opposite: which side ("a" or "b") was
+    #: turned round, into what, and the entailment probability
+    opposite: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -110,6 +113,7 @@ class Contradiction:
             "reason": self.reason,
             "explanation": self.explanation,
             "similarity": round(self.similarity, 4),
+            "opposite": self.opposite,
             "nli": {
                 "a_to_b": {k: round(v, 4) for k, v in self.nli_ab.items()},
                 "b_to_a": {k: round(v, 4) for k, v in self.nli_ba.items()},

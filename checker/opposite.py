@@ -1,0 +1,102 @@
+"""What a statement would say if it asserted the reverse: its negation dropped (a denial's proposition then
+becomes the claim denied), or a word swapped for its antonym ("rose" -> "fell").
+
+A claim that entails a statement's opposite contradicts the statement. The NLI model judges entailment between
+near-paraphrases more reliably than contradiction between them ("Management had agreed to a 4 percent pay
+rise" vs "Harwick Steel had not agreed to a pay rise": contradiction 0.30, entailment of the opposite 0.97),
+so ``infer.score`` also asks it that question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from checker.records import Statement
+
+#: Antonym pairs, each side in the forms news text uses (base, past, third person, participles).
+ANTONYM_FORMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("approve", "approved", "approves", "approving"), ("reject", "rejected", "rejects", "rejecting")),
+    (("accept", "accepted", "accepts", "accepting"), ("reject", "rejected", "rejects", "rejecting")),
+    (("agree", "agreed", "agrees", "agreeing"), ("refuse", "refused", "refuses", "refusing")),
+    (("support", "supported", "supports", "supporting"), ("oppose", "opposed", "opposes", "opposing")),
+    (("rise", "rose", "rises", "risen", "rising"), ("fall", "fell", "falls", "fallen", "falling")),
+    (("increase", "increased", "increases", "increasing"),
+     ("decrease", "decreased", "decreases", "decreasing")),
+    (("win", "won", "wins", "winning"), ("lose", "lost", "loses", "losing")),
+    (("stay", "stayed", "stays", "staying"), ("leave", "left", "leaves", "leaving")),
+    (("confirm", "confirmed", "confirms", "confirming"), ("deny", "denied", "denies", "denying")),
+    (("allow", "allowed", "allows", "allowing"), ("ban", "banned", "bans", "banning")),
+    (("start", "started", "starts", "starting"), ("stop", "stopped", "stops", "stopping")),
+    (("open",), ("closed",)),
+    (("more",), ("fewer",)),
+    (("safe",), ("unsafe",)),
+    (("legal",), ("illegal",)),
+    (("guilty",), ("innocent",)),
+    (("alive",), ("dead",)),
+    (("true",), ("false",)),
+    (("higher",), ("lower",)),
+    (("succeeded", "succeeds"), ("failed", "fails")),
+)  # fmt: skip
+
+#: word -> its antonym in the same form (the first pairing listed wins: "rejected" -> "approved").
+SWAP: dict[str, str] = {}
+for _left, _right in ANTONYM_FORMS:
+    for _x, _y in zip(_left, _right, strict=True):
+        SWAP.setdefault(_x, _y)
+        SWAP.setdefault(_y, _x)
+
+#: word -> its base form ("rose" -> "rise").
+BASE: dict[str, str] = {form: forms[0] for pair in ANTONYM_FORMS for forms in pair for form in forms}
+#: Antonym pairs by base form ("approve", "reject").
+ANTONYMS: frozenset[frozenset[str]] = frozenset(frozenset((x[0], y[0])) for x, y in ANTONYM_FORMS)
+
+_CONTRACTED = {"won't": "will", "can't": "can", "cannot": "can", "shan't": "shall"}
+_NEGATOR = re.compile(r"\b(?:won't|can't|cannot|shan't)\b|\b(not|never)\s+|n't\b", re.I)
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _drop_negation(text: str) -> str | None:
+    """``text`` with its negators removed ("had never agreed" -> "had agreed"); None when it has none."""
+
+    def repl(m: re.Match) -> str:
+        word = m.group(0)
+        if word.lower() in _CONTRACTED:
+            out = _CONTRACTED[word.lower()]
+            return out.capitalize() if word[0].isupper() else out
+        return ""
+
+    out, n = _NEGATOR.subn(repl, text)
+    return re.sub(r"\s+", " ", out).strip() if n else None
+
+
+def _swap_antonym(text: str) -> str | None:
+    """``text`` with its first antonym-lexicon word swapped ("rose" -> "fell"); None when it has none."""
+    for m in _WORD.finditer(text):
+        swap = SWAP.get(m.group(0).lower())
+        if swap:
+            if m.group(0)[0].isupper():
+                swap = swap.capitalize()
+            return text[: m.start()] + swap + text[m.end() :]
+    return None
+
+
+def opposites(st: Statement) -> list[str]:
+    """The propositions ``st`` would assert if it said the reverse, one per part of its proposition (none
+    when it has no negation to drop and no antonym to swap). A denial's is the claim it denies."""
+    found = []
+    for part in st.parts or (st.proposition,):
+        flipped = _drop_negation(part) or _swap_antonym(part)
+        if flipped:
+            found.append(flipped)
+    return list(dict.fromkeys(t for t in found if t and t != st.proposition))
+
+
+def antonym_pair(a: str, b: str) -> tuple[str, str] | None:
+    """Base forms of an antonym pair with one word in ``a`` and the other in ``b`` ("rise", "fall")."""
+    ba = {BASE[w] for w in _WORD.findall(a.lower()) if w in BASE}
+    bb = {BASE[w] for w in _WORD.findall(b.lower()) if w in BASE}
+    for x in sorted(ba):
+        for y in sorted(bb):
+            if frozenset((x, y)) in ANTONYMS:
+                return x, y
+    return None
