@@ -765,6 +765,10 @@ def group_spans(
     for c in contents:
         p = para(c[0])
         same = [i for i, cp in enumerate(cue_para) if cp == p]
+        # a cue of a sentence the content lies in comes first: in "A told the radio that P. B said Q" the
+        # content P is nearer B's cue in characters than A's, but it is A's
+        touched = {n for n, (s, e) in enumerate(sentence_spans) if s < c[1] and c[0] < e}
+        same = [i for i in same if sentence(cues_[i][0]) in touched] or same
         if same:
             i = min(same, key=lambda i: (_gap(cues_[i], c), i))
         else:
