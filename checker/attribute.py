@@ -386,6 +386,20 @@ def _nested_in(inner: Statement, outer: Statement) -> bool:
     )
 
 
+def _position_within(pd: ParsedDocument, inner: Statement, outer: Statement) -> bool:
+    """ "A opposes P, two people close to A told the Gazette": the tagger took the reported position for the
+    attribution and left the speech cue around it without content. ``inner`` (speaker, cue and content)
+    lies in ``outer``'s content and its cue is no speech verb, so what was said is ``outer``'s."""
+    c = outer.content
+    return (
+        c.start <= inner.speaker.start
+        and inner.cue.end <= c.end
+        and c.start <= inner.content.start
+        and inner.content.end <= c.end + 1
+        and _cue_lemma(pd, (inner.cue.start, inner.cue.end)) not in cues.SPEECH_VERBS
+    )
+
+
 def _cut_mid_clause(text: str, end: int, limit: int) -> bool:
     """The tagged content stops at ``end`` with the text running on in words up to ``limit``."""
     rest = text[end:limit].lstrip()
@@ -406,6 +420,9 @@ def _merge(pd: ParsedDocument, tagged: list[Statement], rules: list[Statement]) 
     - a frame with no words ("Name: “...”", "“...” – Name"): the punctuation ties the quote to the name
       next to it, which the tagger tends to pair with the nearest tagged cue instead.
 
+    A rule statement whose content holds the tagged statements it overlaps, each with a cue that is no speech
+    verb ("A opposes P, people close to A told the Gazette": the tagger took the position for the attribution
+    and left "told" without content), replaces them: what was said is the rules' ``_position_within``.
     A rule statement nested in a tagged content ("A said B had told them that P") is added when B told
     it to the reporter (the cue's object is a pronoun): ``_nest`` then makes it B's with A as reporter.
     Where a tagged content of the same cue stops mid-clause inside the rules' content (the model lets go
@@ -429,6 +446,9 @@ def _merge(pd: ParsedDocument, tagged: list[Statement], rules: list[Statement]) 
         elif any(_nested_in(r, tagged[i]) for i in hits):
             if _told_reporter(pd, r):
                 out.append(r)
+        elif all(_position_within(pd, tagged[i], r) for i in hits):
+            drop.update(hits)
+            out.append(r)
         elif (
             r.negated
             or speakers_of[(r.cue.start, r.content.start)] > 1
