@@ -117,6 +117,25 @@ def _np_tokens(head) -> list:  # noqa: ANN001
     return toks or [head]
 
 
+def _speaker_tokens(head) -> list:  # noqa: ANN001
+    """``_np_tokens`` of a speaker, with a name in apposition to a description: "The club's doctor, Miriam
+    Osei," is the doctor's mention whole (the name is who speaks); "Miriam Osei, the club's doctor" is not
+    widened (the name comes first)."""
+    toks = _np_tokens(head)
+    if head.pos_ != "NOUN" or head.ent_type_:
+        return toks
+    for child in head.rights:
+        if child.dep_ in ("conj", "cc", "relcl", "acl"):
+            break
+        named = child.ent_type_ in ("PERSON", "ORG")
+        if child.dep_ == "appos" and named and head.doc[child.i - 1].text != "(":
+            name = [t for t in child.subtree if t.ent_type_ == child.ent_type_]
+            if name and name[-1].i >= child.i and all(t.ent_type_ for t in head.doc[name[0].i : child.i + 1]):
+                return [t for t in head.doc[toks[0].i : name[-1].i + 1]]
+            break
+    return toks
+
+
 def _conjuncts(head) -> list:  # noqa: ANN001
     """``head`` and its coordinated siblings: "Both the US and France" -> [US, France]."""
     out = [head]
@@ -587,7 +606,7 @@ def _verb_statement(b: _Builder, para: Paragraph, verb, subj, quotes, used_quote
     if denial and how != "clause" and kind != "direct":
         return  # "rejected the proposal" is an act, not a denial of a claim
     for sh in speaker_heads:
-        toks = _np_tokens(sh)
+        toks = _speaker_tokens(sh)
         speaker = _span(text, _char(para, toks[0]), _tok_end(para, toks[-1]))
         b.add(
             speaker,
@@ -633,7 +652,7 @@ def _according(b: _Builder, para: Paragraph, tok, quotes, used_quotes) -> None: 
         content = _span(text, _char(para, toks[0]), _tok_end(para, toks[-1]))
         kind = "according_to"
     for sh in _conjuncts(pobj):
-        np = _np_tokens(sh)
+        np = _speaker_tokens(sh)
         speaker = _span(text, _char(para, np[0]), _tok_end(para, np[-1]))
         b.add(speaker, cue, content, kind, negated=False, directive=False)
 
