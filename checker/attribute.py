@@ -117,6 +117,25 @@ def _np_tokens(head) -> list:  # noqa: ANN001
     return toks or [head]
 
 
+def _speaker_tokens(head) -> list:  # noqa: ANN001
+    """``_np_tokens`` of a speaker, with a name in apposition to a description: "The club's doctor, Miriam
+    Osei," is the doctor's mention whole (the name is who speaks); "Miriam Osei, the club's doctor" is not
+    widened (the name comes first)."""
+    toks = _np_tokens(head)
+    if head.pos_ != "NOUN" or head.ent_type_:
+        return toks
+    for child in head.rights:
+        if child.dep_ in ("conj", "cc", "relcl", "acl"):
+            break
+        named = child.ent_type_ in ("PERSON", "ORG")
+        if child.dep_ == "appos" and named and head.doc[child.i - 1].text != "(":
+            name = [t for t in child.subtree if t.ent_type_ == child.ent_type_]
+            if name and name[-1].i >= child.i and all(t.ent_type_ for t in head.doc[name[0].i : child.i + 1]):
+                return [t for t in head.doc[toks[0].i : name[-1].i + 1]]
+            break
+    return toks
+
+
 def _conjuncts(head) -> list:  # noqa: ANN001
     """``head`` and its coordinated siblings: "Both the US and France" -> [US, France]."""
     out = [head]
@@ -386,6 +405,20 @@ def _nested_in(inner: Statement, outer: Statement) -> bool:
     )
 
 
+def _position_within(pd: ParsedDocument, inner: Statement, outer: Statement) -> bool:
+    """ "A opposes P, two people close to A told the Gazette": the tagger took the reported position for the
+    attribution and left the speech cue around it without content. ``inner`` (speaker, cue and content)
+    lies in ``outer``'s content and its cue is no speech verb, so what was said is ``outer``'s."""
+    c = outer.content
+    return (
+        c.start <= inner.speaker.start
+        and inner.cue.end <= c.end
+        and c.start <= inner.content.start
+        and inner.content.end <= c.end + 1
+        and _cue_lemma(pd, (inner.cue.start, inner.cue.end)) not in cues.SPEECH_VERBS
+    )
+
+
 def _cut_mid_clause(text: str, end: int, limit: int) -> bool:
     """The tagged content stops at ``end`` with the text running on in words up to ``limit``."""
     rest = text[end:limit].lstrip()
@@ -406,6 +439,9 @@ def _merge(pd: ParsedDocument, tagged: list[Statement], rules: list[Statement]) 
     - a frame with no words ("Name: “...”", "“...” – Name"): the punctuation ties the quote to the name
       next to it, which the tagger tends to pair with the nearest tagged cue instead.
 
+    A rule statement whose content holds the tagged statements it overlaps, each with a cue that is no speech
+    verb ("A opposes P, people close to A told the Gazette": the tagger took the position for the attribution
+    and left "told" without content), replaces them: what was said is the rules' ``_position_within``.
     A rule statement nested in a tagged content ("A said B had told them that P") is added when B told
     it to the reporter (the cue's object is a pronoun): ``_nest`` then makes it B's with A as reporter.
     Where a tagged content of the same cue stops mid-clause inside the rules' content (the model lets go
@@ -429,6 +465,9 @@ def _merge(pd: ParsedDocument, tagged: list[Statement], rules: list[Statement]) 
         elif any(_nested_in(r, tagged[i]) for i in hits):
             if _told_reporter(pd, r):
                 out.append(r)
+        elif all(_position_within(pd, tagged[i], r) for i in hits):
+            drop.update(hits)
+            out.append(r)
         elif (
             r.negated
             or speakers_of[(r.cue.start, r.content.start)] > 1
@@ -567,7 +606,7 @@ def _verb_statement(b: _Builder, para: Paragraph, verb, subj, quotes, used_quote
     if denial and how != "clause" and kind != "direct":
         return  # "rejected the proposal" is an act, not a denial of a claim
     for sh in speaker_heads:
-        toks = _np_tokens(sh)
+        toks = _speaker_tokens(sh)
         speaker = _span(text, _char(para, toks[0]), _tok_end(para, toks[-1]))
         b.add(
             speaker,
@@ -613,7 +652,7 @@ def _according(b: _Builder, para: Paragraph, tok, quotes, used_quotes) -> None: 
         content = _span(text, _char(para, toks[0]), _tok_end(para, toks[-1]))
         kind = "according_to"
     for sh in _conjuncts(pobj):
-        np = _np_tokens(sh)
+        np = _speaker_tokens(sh)
         speaker = _span(text, _char(para, np[0]), _tok_end(para, np[-1]))
         b.add(speaker, cue, content, kind, negated=False, directive=False)
 
@@ -765,6 +804,10 @@ def group_spans(
     for c in contents:
         p = para(c[0])
         same = [i for i, cp in enumerate(cue_para) if cp == p]
+        # a cue of a sentence the content lies in comes first: in "A told the radio that P. B said Q" the
+        # content P is nearer B's cue in characters than A's, but it is A's
+        touched = {n for n, (s, e) in enumerate(sentence_spans) if s < c[1] and c[0] < e}
+        same = [i for i in same if sentence(cues_[i][0]) in touched] or same
         if same:
             i = min(same, key=lambda i: (_gap(cues_[i], c), i))
         else:

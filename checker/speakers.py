@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from checker.records import Speaker, Statement
 from checker.segment import ParsedDocument
@@ -73,16 +73,19 @@ class _Mention:
 
 @dataclass
 class _DocIndex:
-    """Per-document facts: named mentions in order, titles held by people, acronyms."""
+    """Per-document facts: named mentions in order, titles held by people, descriptions, acronyms."""
 
     pd: ParsedDocument
     mentions: list[_Mention]
     titles: list[tuple[int, str, str]]  # (offset, title, person name)
     acronyms: dict[str, str]  # "PMO" -> "Prime Minister's Office"
+    #: (offset, head noun, name, label) of a description in apposition to a name: "the club's doctor, Miriam
+    #: Osei" and "Miriam Osei, the club's doctor" give (.., "doctor", "Miriam Osei", "PERSON")
+    descriptions: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
 def _index(pd: ParsedDocument) -> _DocIndex:
-    mentions, titles = [], []
+    mentions, titles, descriptions = [], [], []
     for para in pd.paragraphs:
         for ent in para.doc.ents:
             if ent.label_ not in ("PERSON", "ORG", "GPE", "NORP"):
@@ -96,13 +99,39 @@ def _index(pd: ParsedDocument) -> _DocIndex:
                 title = _title_before(ent)
                 if title:
                     titles.append((start, title, ent.text))
+            if ent.label_ in ("PERSON", "ORG"):
+                for noun in _appositive_nouns(ent):
+                    descriptions.append((start, noun.lemma_.lower(), ent.text, ent.label_))
+                    title = _title_of(noun) if ent.label_ == "PERSON" else ""
+                    if title:
+                        titles.append((start, title, ent.text))
     acronyms = {}
     for m in _ACRONYM.finditer(pd.document.text):
         expansion, acr = normalize(m.group(1)), m.group(2)
         initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’]*", expansion) if w[0].isupper())
         if initials.upper().startswith(acr.upper()[:2]):
             acronyms[acr] = expansion
-    return _DocIndex(pd, mentions, titles, acronyms)
+    return _DocIndex(pd, mentions, titles, acronyms, descriptions)
+
+
+def _appositive_nouns(ent) -> list:  # noqa: ANN001
+    """Common nouns heading a description in apposition to a name, either side of it."""
+    root = ent.root
+    out = []
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN" and not root.head.ent_type_:
+        out.append(root.head)
+    out += [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN" and not c.ent_type_]
+    return out
+
+
+def _title_of(noun) -> str:  # noqa: ANN001
+    """ "Karsan's foreign minister" -> "foreign minister": the title words ending at a description's head."""
+    words = []
+    i = noun.i
+    while i >= 0 and noun.doc[i].lower_ in TITLE_WORDS:
+        words.insert(0, noun.doc[i].lower_)
+        i -= 1
+    return " ".join(words) if noun.lower_ in TITLE_WORDS else ""
 
 
 def _title_before(ent) -> str:  # noqa: ANN001
@@ -116,6 +145,29 @@ def _title_before(ent) -> str:  # noqa: ANN001
         words.pop(0)
     return " ".join(words)
 
+
+#: Nouns a definite description of an organization ends in ("the company", "the ministry").
+PUBLIC_BODY_NOUNS = frozenset(
+    """
+    ministry agency council court police regulator commission department government parliament office
+    authority army military union association party committee board
+    """.split()
+)
+COMPANY_NOUNS = frozenset(
+    """
+    company firm group club team business carrier airline retailer maker manufacturer operator lender
+    insurer bank chain broadcaster publisher developer supplier producer conglomerate startup
+    """.split()
+)
+ORG_NOUNS = PUBLIC_BODY_NOUNS | COMPANY_NOUNS
+#: Last words of a company's name, which the NER at times takes for a person's ("Meridia Pharma").
+CORPORATE_SUFFIXES = frozenset(
+    """
+    pharma pharmaceuticals bank motors group airlines airways steel energy holdings inc inc. ltd ltd. corp
+    corp. corporation plc ag gmbh industries systems technologies labs media foods telecom
+    """.split()
+)
+_DEFINITE = re.compile(r"(?:the|its|his|her|their)\s|[\w.\-]+['’]s\s", re.I)
 
 HONORIFICS = frozenset("mr mrs ms miss dr prof sir dame".split())
 _STRIPPABLE = {w.rstrip(".") for w in TITLE_WORDS} | HONORIFICS
@@ -210,6 +262,10 @@ class Resolver:
             return self._entity(PLACE_ALIASES[low], "place")
         if not norm:
             return self._entity(f"unresolved '{text}'", "unresolved", doc_id)
+        if label == "" and _DEFINITE.match(text.strip()) and text.split()[-1].islower():
+            described = self._described(idx, low, offset)
+            if described is not None:
+                return described
         if label == "PERSON" or (norm.split()[-1] in self.people and label in ("", "PERSON")):
             return self._person(norm, doc_id)
         head = low.split()[-1] if low else ""
@@ -218,6 +274,40 @@ class Resolver:
         if label == "ORG" or (norm[:1].isupper() and head not in ANONYMOUS_HEADS):
             return self._entity(norm, "organization")
         return self._entity(norm, "anonymous", doc_id)
+
+    def describe(self, doc_id: str, offset: int, noun, name: str, label: str) -> None:  # noqa: ANN001
+        """Record that the description headed by ``noun`` (a token) names ``name`` from ``offset`` on."""
+        idx = self.index[doc_id]
+        entry = (offset, noun.lemma_.lower(), name, label)
+        if entry not in idx.descriptions:
+            idx.descriptions.append(entry)
+        title = _title_of(noun) if label == "PERSON" else ""
+        if title and (offset, title, name) not in idx.titles:
+            idx.titles.append((offset, title, name))
+            idx.titles.sort()
+
+    def _described(self, idx: _DocIndex, description: str, offset: int) -> Speaker | None:
+        """A definite description ("the doctor", "the company"): the name it was set beside earlier in the
+        document, else for an organization's noun the nearest organization of its kind named before it (with
+        the description's other words in its name: "the foreign ministry" is no "Health Ministry")."""
+        doc_id = idx.pd.document.id
+        *mods, head = description.split()
+        seen = [d for d in idx.descriptions if d[0] < offset and head in (d[1], d[1] + "s")]
+        if seen:
+            _, _, name, label = max(seen, key=lambda d: d[0])
+            return self._person(normalize(name), doc_id) if label == "PERSON" else self.named(
+                doc_id, name, label, offset
+            )
+        if head not in ORG_NOUNS:
+            return None
+        orgs = [m for m in idx.mentions if m.start < offset and _org_like(m)]
+        kind = [m for m in orgs if all(w in m.text.lower().split() for w in (*mods, head))]
+        if not kind and head in COMPANY_NOUNS and not mods:  # "the company": a business, not an agency
+            kind = [m for m in orgs if not set(m.text.lower().split()) & PUBLIC_BODY_NOUNS]
+        if not kind:
+            return None
+        m = kind[-1]
+        return self.named(doc_id, m.text, "ORG", m.start)
 
     def _fits(self, name: str, pronoun: str) -> bool:
         """ "he" is not a person the text shows to be a woman, nor "she" a man; unknown fits both."""
@@ -318,6 +408,53 @@ def _label_of(pd: ParsedDocument, start: int, end: int) -> str:
     return ""
 
 
+def _entity_at_root(pd: ParsedDocument, start: int, end: int) -> tuple[int, str] | None:
+    """The named entity holding the head of the mention ``start:end``, as ``(offset, text)``."""
+    span = _char_span(pd, start, end)
+    if span is None:
+        return None
+    for ent in span.doc.ents:
+        if ent.start <= span.root.i < ent.end and span.start <= ent.start and ent.end <= span.end:
+            para = pd.paragraph_at(start)
+            return para.start + ent.start_char, ent.text
+    return None
+
+
+def _org_like(m: _Mention) -> bool:
+    return m.label == "ORG" or (m.label == "PERSON" and m.text.split()[-1].lower() in CORPORATE_SUFFIXES)
+
+
+def _appositive_name(pd: ParsedDocument, start: int, text: str):  # noqa: ANN202
+    """ "The club's doctor, Miriam Osei" (a speaker mention at ``start``): a description headed by a common
+    noun, then a person's or organization's name set off by a comma. ``(offset, name, label, description's
+    head token)``, or None when the mention opens with the name ("Elaine Kamarck, a veteran of ...")."""
+    m = re.match(r"(.+?),\s+([^,]+?)[\s,]*$", text) or re.match(r"(.+?),\s+([^,]+?),", text)
+    if m is None:
+        return None
+    first = _char_span(pd, start, start + m.end(1))
+    if first is None or first.root.pos_ != "NOUN" or first.root.ent_type_:
+        return None
+    offset = start + m.start(2)
+    second = _char_span(pd, offset, start + m.end(2))
+    if second is None:
+        return None
+    toks = [t for t in second if t.lower_ != "the"]
+    label = toks[0].ent_type_ if toks else ""
+    if label not in ("PERSON", "ORG") or any(t.ent_type_ != label for t in toks):
+        return None
+    if sum(t.ent_iob_ == "B" for t in toks) != 1 or toks[0].ent_iob_ != "B":
+        return None  # one name, whole
+    name_start = offset + (toks[0].idx - second[0].idx)
+    return name_start, pd.document.text[name_start : start + m.end(2)], label, first.root
+
+
+def _char_span(pd: ParsedDocument, start: int, end: int):  # noqa: ANN202
+    para = pd.paragraph_at(start)
+    if para is None or end > para.end:
+        return None
+    return para.doc.char_span(start - para.start, end - para.start, alignment_mode="expand")
+
+
 def resolve(
     parsed: list[ParsedDocument], statements: list[Statement]
 ) -> tuple[list[Statement], list[Speaker]]:
@@ -338,10 +475,19 @@ def resolve(
         elif text.lower() in ("both", "all"):
             found = before[-1] if before else [resolver._entity(text, "unresolved", st.doc_id)]
         else:
+            start = st.speaker.start
             name = _APPOSITION.split(text, maxsplit=1)[0]  # "Elaine Kamarck, a veteran of ..." -> the name
             name = name if normalize(name) else text
-            end = st.speaker.start + len(name)
-            found = [resolver.named(st.doc_id, name, _label_of(pd, st.speaker.start, end), st.speaker.start)]
+            appositive = _appositive_name(pd, start, text)
+            if appositive is not None:  # "The club's doctor, Miriam Osei," -> the name, the description kept
+                offset, name, label, noun = appositive
+                resolver.describe(st.doc_id, offset, noun, name, label)
+                found = [resolver.named(st.doc_id, name, label, offset)]
+            else:
+                label = _label_of(pd, start, start + len(name))
+                if label == "PERSON":  # "market analyst Chen Wei of Brightline Research" -> the name
+                    start, name = _entity_at_root(pd, start, start + len(name)) or (start, name)
+                found = [resolver.named(st.doc_id, name, label, start)]
         # coordinated speakers of one cue ("Both the US and France") form one group for a later "they"
         prev = last_cue.get(st.doc_id)
         if prev and prev[0] == st.cue.start and before:

@@ -173,3 +173,18 @@ def test_nested_attribution_belongs_to_the_inner_speaker_with_a_reporter():
     assert s.content.text == "he would accept the deal"
     assert s.reporter is not None and s.reporter.text == "Israeli officials"
     assert s.to_dict()["reporter"] == {"start": 0, "end": 17, "text": "Israeli officials"}
+
+
+def test_rule_speaker_takes_the_name_in_apposition_to_a_description():
+    from checker.attribute import _rule_statements
+    from checker.nlp import load_spacy
+    from checker.records import Document
+    from checker.segment import parse
+
+    text = (
+        "The city's fire chief, Omar Haddad, denied that the blaze was arson. "
+        "Omar Haddad, the fire chief, said crews were still on site."
+    )
+    (pd,) = parse([Document("d0", text)], load_spacy())
+    speakers = [s.speaker.text for s in _rule_statements(pd)]
+    assert speakers == ["The city's fire chief, Omar Haddad", "Omar Haddad"]

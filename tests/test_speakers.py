@@ -82,3 +82,49 @@ def test_a_speaker_mention_with_an_apposition_is_named_by_the_name():
     text = "Elaine Kamarck, a two-decade veteran of party politics, said the rules were fair."
     (s,) = run(text)
     assert s.speaker_name == "Elaine Kamarck"
+
+
+def test_name_in_apposition_to_a_description_is_the_speaker():
+    text = (
+        "The school's headteacher, Carla Mendes, told the council that the roof was unsafe. "
+        "She said repairs would cost 2 million euros. "
+        "The headteacher said classes would move to a church hall."
+    )
+    sts = run(text)
+    assert [s.speaker_name for s in sts] == ["Carla Mendes"] * 3
+
+
+def test_apposition_after_an_of_phrase_names_the_speaker_not_the_client():
+    sts = run("The manager of Petra Novak, Sven Lund, said his client would stay in Lyon.")
+    assert [s.speaker_name for s in sts] == ["Sven Lund"]
+
+
+def test_name_first_apposition_keeps_the_name():
+    sts = run("Sven Lund, the manager of Petra Novak, said his client would stay in Lyon.")
+    assert [s.speaker_name for s in sts] == ["Sven Lund"]
+
+
+def test_the_company_is_the_company_named_before_it():
+    sts = run(
+        "Shares in Orvane Motors fell 8 percent after the company said its new plant would open late.",
+        "Orvane Motors said its sales had fallen. The ministry said exports had risen.",
+    )
+    names = [s.speaker_name for s in sts]
+    assert names[0] == "Orvane Motors"
+    assert names[-1] != "Orvane Motors"  # a ministry is no company
+    assert len({s.speaker_id for s in sts if s.speaker_name == "Orvane Motors"}) == 1
+
+
+def test_a_title_and_an_of_phrase_around_a_name_are_dropped():
+    sts = run("Farm incomes will fall this year, said analyst Peter Olsen of the Danish Farmers Union.")
+    assert [s.speaker_name for s in sts] == ["Peter Olsen"]
+
+
+def test_sources_reporting_a_position_are_the_speakers():
+    text = (
+        "Mayor Lina Brecht backs the new stadium and will sign the contract on Friday, "
+        "three aides to the mayor told the Herald."
+    )
+    sts = run(text)
+    assert [s.speaker_name for s in sts] == ["three aides to the mayor"]
+    assert sts[0].content.text.startswith("Mayor Lina Brecht backs")

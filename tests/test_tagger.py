@@ -80,6 +80,37 @@ def test_group_spans_pairs_cues_with_nearest_source_and_content():
     ]
 
 
+def test_group_spans_give_a_content_to_the_cue_of_its_sentence():
+    # the content is nearer the second cue in characters, but it follows the first in its own sentence
+    text = (
+        "The harbour master, Ines Alvo, informed the port authority that the quay is closed. "
+        "Alvo said repairs start soon."
+    )
+    paras = [(0, len(text))]
+    sentences = [(0, text.index("Alvo said")), (text.index("Alvo said"), len(text))]
+    roles = spans_of(text, source=["The harbour master, Ines Alvo,", "Alvo"], cue=["informed", "said"],
+                     content=["that the quay is closed", "repairs start soon"])  # fmt: skip
+    tagged = [(r, s, e) for r, v in roles.items() for s, e in v]
+    groups = attribute.group_spans(tagged, paras, sentences)
+    got = [(text[c[0]:c[1]], [text[a:b] for a, b in cs]) for _, c, cs in groups]
+    assert got == [("informed", ["that the quay is closed"]), ("said", ["repairs start soon"])]
+
+
+def test_structure_policy_takes_the_speech_cue_around_a_tagged_position():
+    # the tagger read "backs" as the attribution and left "told" without content: what was said is the aides'
+    text = (
+        "Mayor Lina Brecht backs the new stadium and will sign the contract on Friday, "
+        "three aides to the mayor told the Herald."
+    )
+    (pd,) = parse([Document("d0", text)], load_spacy())
+    roles = spans_of(text, source=["Mayor Lina Brecht", "three aides to the mayor"], cue=["backs", "told"],
+                     content=["the new stadium and will sign the contract on Friday"])  # fmt: skip
+    tagged = [(r, s, e) for r, v in roles.items() for s, e in v]
+    sts = attribute.extract(pd, tagged, policy="structure")
+    assert [(s.speaker.text, s.cue.text) for s in sts] == [("three aides to the mayor", "told")]
+    assert sts[0].content.text.startswith("Mayor Lina Brecht backs the new stadium")
+
+
 def _extract(text: str, **roles: list[str]):
     (pd,) = parse([Document("d0", text)], load_spacy())
     tagged = [(r, s, e) for r, v in spans_of(text, **roles).items() for s, e in v]
