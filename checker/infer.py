@@ -19,7 +19,20 @@ from checker.errors import ModelError, UsageError
 from checker.records import Candidate, Contradiction, Statement
 
 _NEGATION = re.compile(r"\b(?:not|never|no|n't|neither|nor|none)\b|n't\b", re.I)
-_NUMBER = re.compile(r"\b(\d[\d,]*(?:\.\d+)?)\s*(%|percent|per cent)?\s*([a-z]+)?", re.I)
+#: numbers written as words, as news style writes small ones and sentence-initial ones ("Twelve people")
+_NUMBER_WORDS = {
+    w: str(n)
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+    if n > 1  # "one" is rarely a count ("one of", "no one")
+} | {w: str(10 * n) for n, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)}
+#: words after a number that are not what it counts ("two of the men", "in 2016 the")
+_NOT_COUNTED = frozenset("of the a an and or to in on at for from by with than".split())
+_NUMBER = re.compile(
+    r"\b(\d[\d,]*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s*(%|percent|per cent)?\s*([a-z]+)?", re.I
+)
 
 
 @dataclass
@@ -187,8 +200,8 @@ def numbers(text: str) -> dict[str, str]:
     out = {}
     for value, pct, word in _NUMBER.findall(text):
         key = "percent" if pct else (word or "").lower()
-        if key:
-            out[key] = value.replace(",", "")
+        if key and key not in _NOT_COUNTED:
+            out[key] = _NUMBER_WORDS.get(value.lower(), value.replace(",", ""))
     return out
 
 

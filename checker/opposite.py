@@ -17,7 +17,6 @@ from checker.records import Statement
 ANTONYM_FORMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("approve", "approved", "approves", "approving"), ("reject", "rejected", "rejects", "rejecting")),
     (("accept", "accepted", "accepts", "accepting"), ("reject", "rejected", "rejects", "rejecting")),
-    (("agree", "agreed", "agrees", "agreeing"), ("refuse", "refused", "refuses", "refusing")),
     (("support", "supported", "supports", "supporting"), ("oppose", "opposed", "opposes", "opposing")),
     (("rise", "rose", "rises", "risen", "rising"), ("fall", "fell", "falls", "fallen", "falling")),
     (("increase", "increased", "increases", "increasing"),
@@ -80,14 +79,35 @@ def _swap_antonym(text: str) -> str | None:
     return None
 
 
+#: Where a proposition's main claim ends and its reasons, circumstances or further claims begin.
+_QUALIFIER = re.compile(
+    r",?\s+(?:because|after|despite|although|though|since|until|unless|while|whereas|but"
+    r"|and (?:should|would|will|must|could|can|is|are|was|were|has|have|had|that))\b"
+    r"|,\s+(?:and|which|who|adding|saying|citing)\b|;",
+    re.I,
+)
+
+
+def main_claim(text: str, min_words: int = 4) -> str:
+    """``text`` up to its first qualifier ("opposes the bill because it ..." -> "opposes the bill"), when
+    at least ``min_words`` words remain; else ``text``. The opposite of the main claim is contradicted by
+    any claim that entails it, whatever the reasons each side gives."""
+    m = _QUALIFIER.search(text)
+    if m and len(text[: m.start()].split()) >= min_words:
+        return text[: m.start()].rstrip(" ,")
+    return text
+
+
 def opposites(st: Statement) -> list[str]:
-    """The propositions ``st`` would assert if it said the reverse, one per part of its proposition (none
-    when it has no negation to drop and no antonym to swap). A denial's is the claim it denies."""
+    """The propositions ``st`` would assert if it said the reverse, for each part of its proposition and
+    for that part's main claim (none when it has no negation to drop and no antonym to swap). A denial's is
+    the claim it denies."""
     found = []
     for part in st.parts or (st.proposition,):
-        flipped = _drop_negation(part) or _swap_antonym(part)
-        if flipped:
-            found.append(flipped)
+        for claim in dict.fromkeys((part, main_claim(part))):
+            flipped = _drop_negation(claim) or _swap_antonym(claim)
+            if flipped:
+                found.append(flipped)
     return list(dict.fromkeys(t for t in found if t and t != st.proposition))
 
 

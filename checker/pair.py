@@ -12,17 +12,24 @@ import numpy as np
 from checker import config
 from checker.records import Candidate, Statement
 
-_ENTITY = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-zA-Z’'\-]+(?:\s+[A-Z][a-zA-Z’'\-]+)*)|\b(\d[\d,.]*)\b")
-_STOP = frozenset("The A An It He She They We I In On At But And Or If This That These Those".split())
+_ENTITY = re.compile(r"\b([A-Z][a-zA-Z’'\-]+(?:\s+[A-Z][a-zA-Z’'\-]+)*)|\b(\d[\d,.]*)\b")
+#: capitalised words that name nothing (a sentence's first word is a name only when not one of these)
+_STOP = frozenset(
+    "The A An It He She They We I You In On At But And Or If This That These Those Its His Her Their Our My "
+    "There Here No Not Some Any All Both Each Every Many More Most Only Mr Mrs Ms Dr".split()
+)
 
 
 def anchors(text: str) -> set[str]:
-    """Names and numbers in a proposition: what two statements must share to be about the same thing."""
+    """Names and numbers in a proposition: what two statements must share to be about the same thing.
+
+    A name counts word by word too, so "Luca" anchors to "Luca Brandt"."""
     out = set()
     for m in _ENTITY.finditer(text):
-        word = m.group(0).strip()
-        if word and word not in _STOP:
-            out.add(word.lower().replace(",", ""))
+        words = [w for w in m.group(0).replace(",", "").lower().split() if w.title() not in _STOP]
+        if words:
+            out.add(" ".join(words))
+            out.update(w for w in words if len(w) > 2 and not w.isdigit())
     return out
 
 
@@ -138,20 +145,21 @@ def follow_ups(
     sentences: int = config.FOLLOW_UP_SENTENCES,
 ) -> list[tuple[int, int]]:
     """Pairs to score next, by index into ``statements``: for each contradiction found (``found``, statement
-    ids), what each side's speaker said within ``sentences`` sentences of it, against the other side.
+    ids), the statements within ``sentences`` sentences of each side in its document, against the other side.
 
-    A speaker who contradicts a claim in one sentence often says it again in the next in other words ("They
-    turned it down flat"), too far from the claim's wording for the similarity bars but not from its sense.
+    A claim contradicted in one sentence is often put again in the next in other words, by the same speaker
+    or a spokesperson ("They turned it down flat"): too far from the claim's wording for the similarity bars,
+    not from its sense.
     """
     index = {s.id: i for i, s in enumerate(statements)}
-    by_voice: dict[tuple[str, str], list[int]] = {}
+    by_doc: dict[str, list[int]] = {}
     for i, s in enumerate(statements):
-        by_voice.setdefault((s.doc_id, s.speaker_id), []).append(i)
+        by_doc.setdefault(s.doc_id, []).append(i)
     out: dict[tuple[int, int], None] = {}
     for ida, idb in found:
         for x, y in ((index[ida], index[idb]), (index[idb], index[ida])):
             sx = statements[x]
-            for k in by_voice[(sx.doc_id, sx.speaker_id)]:
+            for k in by_doc[sx.doc_id]:
                 near = abs(statements[k].sentence - sx.sentence) <= sentences
                 if k == x or not near or not comparable(statements[k], statements[y]):
                     continue

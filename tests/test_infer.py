@@ -33,14 +33,39 @@ def test_scores_both_directions_and_takes_the_max():
     a = make("1", "US", "Netanyahu had agreed to the plan")
     b = make("2", "Netanyahu", "Netanyahu had not agreed to the plan", negated=True)
     (c,) = score([Candidate("1", "2", 0.8)], {"1": a, "2": b}, model)
-    assert enc.seen == [(a.proposition, b.proposition), (b.proposition, a.proposition)]
+    assert enc.seen[:2] == [(a.proposition, b.proposition), (b.proposition, a.proposition)]
+    # then: does the claim entail the denial's opposite (its negation dropped)?
+    assert enc.seen[2:] == [(a.proposition, "Netanyahu had agreed to the plan")]
     assert c.score == 0.9 and c.reason == "denial"
     assert c.nli_ab["contradiction"] == 0.9 and c.nli_ba["contradiction"] == 0.9
+
+
+class ParaphraseEncoder:
+    """Entailment only between identical texts; never contradiction."""
+
+    def predict(self, pairs, **kw):
+        return [[0.0, 1.0, 0.0] if a == b else [0.0, 0.0, 1.0] for a, b in pairs]
+
+
+def test_a_claim_entailing_the_others_opposite_is_a_contradiction():
+    model = NLIModel(ParaphraseEncoder(), ("contradiction", "entailment", "neutral"), "fake")
+    a = make("1", "Office", "Unemployment rose in March")
+    b = make("2", "Minister", "Unemployment fell in March, because more people found work")
+    (c,) = score([Candidate("1", "2", 0.7)], {"1": a, "2": b}, model)
+    # b's main claim turned round ("fell" -> "rose", the reason dropped) is what a says
+    assert c.score == 1.0 and c.reason == "antonym"
+    assert c.opposite == {"of": "b", "text": "Unemployment rose in March", "entailment": 1.0}
+    unrelated = make("3", "Minister", "Exports fell in March")
+    (d,) = score([Candidate("1", "3", 0.5)], {"1": a, "3": unrelated}, model)
+    assert d.score == 0.0 and d.opposite is None
 
 
 def test_numeric_rule_flags_different_figures():
     assert numeric_conflict("630 people were killed", "500 people were killed") == "630 vs 500 people"
     assert numeric_conflict("630 people were killed", "630 people died") is None
+    assert numeric_conflict("Eleven people were hurt in the fire", "20 people were hurt") == "11 vs 20 people"
+    assert numeric_conflict("Forty people attended", "40 people attended") is None
+    assert numeric_conflict("one of the two men", "one man") is None
     model = NLIModel(FakeEncoder(), ("contradiction", "entailment", "neutral"), "fake")
     a, b = make("1", "A", "630 people were killed"), make("2", "B", "500 people were killed")
     (c,) = score([Candidate("1", "2", 0.95)], {"1": a, "2": b}, model)
@@ -181,7 +206,8 @@ def test_the_same_two_texts_are_scored_once():
     b = make("2", "France", "Netanyahu had agreed to the plan")
     c = make("3", "Netanyahu", "Netanyahu had not agreed to the plan", negated=True)
     found = score([Candidate("1", "3", 0.8), Candidate("2", "3", 0.8)], {"1": a, "2": b, "3": c}, model)
-    assert len(enc.seen) == 2 and len(set(enc.seen)) == 2
+    # both directions, and whether the claim entails the denial's opposite: three text pairs, once each
+    assert len(enc.seen) == 3 and len(set(enc.seen)) == 3
     assert [x.score for x in found] == [0.9, 0.9]
 
 

@@ -1,12 +1,13 @@
 """Candidate pairs: who may be compared, the exact count of all comparable pairs, and pruning."""
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.pair import anchors, candidates, comparable, count_comparable
+from checker.pair import anchors, candidates, comparable, count_comparable, follow_ups
 from checker.records import Span, Statement
 
 
@@ -118,3 +119,20 @@ def test_nearest_neighbours_are_kept_below_the_bar():
     assert ("s0", "s4") not in {(c.a, c.b) for c in one}
     assert {c.a for c in one} | {c.b for c in one} == {f"s{i}" for i in range(5)}
     assert len(candidates(sts, v, min_per_statement=4, **bars)) == 4 * 3 // 2 + 3  # every comparable pair
+
+
+def test_anchors_count_a_names_words_and_a_first_word_name():
+    assert anchors("Midfielder Luca Brandt joined Ostend FC for 1,200 euros") >= {"luca", "brandt", "1200"}
+    assert "luca" in anchors("Luca has not given his consent")
+    assert anchors("The man said it was over. He left") == set()
+
+
+def test_follow_ups_pair_a_contradictions_neighbours_with_its_other_side():
+    a = make(1, "d1", "union", "2025-01-01", 0, "Transvia refused the offer")
+    a2 = replace(make(2, "d1", "leader", "2025-01-01", 40, "They turned it down flat"), sentence=1)
+    far = replace(make(3, "d1", "leader", "2025-01-01", 90, "The strike is on"), sentence=5)
+    b = make(4, "d2", "Transvia", "2025-01-02", 0, "Transvia accepted the offer")
+    sts = [a, a2, far, b]
+    more = follow_ups([("s1", "s4")], sts, {("s1", "s4")})
+    assert more == [(1, 3)]  # the next sentence's statement against the other side; not five sentences on
+    assert follow_ups([("s1", "s4")], sts, {("s1", "s4"), ("s2", "s4")}) == []  # already scored
