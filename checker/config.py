@@ -49,6 +49,10 @@ EMBED_BATCH_SIZE = 64
 
 #: A pair is reported when its contradiction score reaches this.
 CONTRADICTION_THRESHOLD = 0.5
+#: A pair's opposites (``opposite.opposites``) are checked only when NLI gives either direction at least
+#: this contradiction or entailment. Three pairs in four of the PolNeAR corpus stay below it; no gold pair
+#: of eval/ found by an opposite does (README "Performance").
+OPPOSITE_GATE = 0.05
 #: The score given to a pair that states the same quantity or date differently.
 RULE_SCORE = 0.9
 #: Candidate pairs: cosine similarity of the propositions' embeddings at least this ...

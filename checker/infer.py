@@ -284,6 +284,14 @@ def _pieces(st: Statement) -> list[str]:
     return [piece for part in (st.parts or (st.proposition,)) for piece in chunks(part)]
 
 
+def _predict(model: NLIModel, pairs: list[tuple[str, str]]) -> list[dict]:
+    """Probabilities for each pair; the same two texts (a quote reported twice) are scored once."""
+    unique = list(dict.fromkeys(pairs))
+    at = {p: i for i, p in enumerate(unique)}
+    probs = model.predict(unique)
+    return [probs[at[p]] for p in pairs]
+
+
 def score(
     candidates: Sequence[Candidate], statements: dict[str, Statement], model: NLIModel
 ) -> list[Contradiction]:
@@ -291,40 +299,44 @@ def score(
     one statement entails the other's opposite (``opposite.opposites``), or the number rule.
 
     Long propositions are scored piece by piece; a pair's scores are those of its most contradictory pieces.
+    Opposites are checked only where the two directions found some contradiction or entailment
+    (``config.OPPOSITE_GATE``): a pair the model reads as wholly neutral is about different things.
     """
     pairs: list[tuple[str, str]] = []
     spans = []
-    flips = []  # per candidate: (side, opposite text, first index, last index) of its entailment checks
     for c in candidates:
         start = len(pairs)
-        a, b = statements[c.a], statements[c.b]
-        for pa in _pieces(a):
-            for pb in _pieces(b):
+        for pa in _pieces(statements[c.a]):
+            for pb in _pieces(statements[c.b]):
                 pairs += [(pa, pb), (pb, pa)]
         spans.append((start, len(pairs)))
-        checks = []
-        for side, st, other in (("a", a, b), ("b", b, a)):
-            for text in opposite.opposites(st):
-                lo = len(pairs)
-                # the other statement as premise: a claim that entails P contradicts a denial of P
-                pairs += [(piece, text) for piece in _pieces(other)]
-                checks.append((side, text, lo, len(pairs)))
-        flips.append(checks)
-    unique = list(dict.fromkeys(pairs))  # the same two texts (a quote reported twice) are scored once
-    at = {p: i for i, p in enumerate(unique)}
-    unique_probs = model.predict(unique)
-    probs = [unique_probs[at[p]] for p in pairs]
+    probs = _predict(model, pairs)
+    best = []
+    checks: list[list[tuple[str, str, int, int]]] = []  # per candidate: (side, opposite, first, end index)
+    flips: list[tuple[str, str]] = []
+    for c, (lo, hi) in zip(candidates, spans, strict=True):
+        i = max(range(lo, hi, 2), key=lambda i: max(probs[i]["contradiction"], probs[i + 1]["contradiction"]))
+        best.append(i)
+        mine = []
+        signal = max(max(p["contradiction"], p["entailment"]) for p in probs[lo:hi])
+        if signal >= config.OPPOSITE_GATE:
+            a, b = statements[c.a], statements[c.b]
+            for side, st, other in (("a", a, b), ("b", b, a)):
+                for text in opposite.opposites(st):
+                    first = len(flips)
+                    # the other statement as premise: a claim that entails P contradicts a denial of P
+                    flips += [(piece, text) for piece in _pieces(other)]
+                    mine.append((side, text, first, len(flips)))
+        checks.append(mine)
+    flip_probs = _predict(model, flips)
     out = []
-    for c, (lo, hi), checks in zip(candidates, spans, flips, strict=True):
+    for c, i, mine in zip(candidates, best, checks, strict=True):
         a, b = statements[c.a], statements[c.b]
-        best = max(
-            range(lo, hi, 2), key=lambda i: max(probs[i]["contradiction"], probs[i + 1]["contradiction"])
-        )
-        ab, ba = probs[best], probs[best + 1]
+        ab, ba = probs[i], probs[i + 1]
         value = max(ab["contradiction"], ba["contradiction"])
         turned = None
-        for side, text, flo, fhi in checks:
-            entail = max(probs[i]["entailment"] for i in range(flo, fhi))
+        for side, text, lo, hi in mine:
+            entail = max(p["entailment"] for p in flip_probs[lo:hi])
             if entail > value and (turned is None or entail > turned["entailment"]):
                 turned = {"of": side, "text": text, "entailment": round(entail, 4)}
         if turned is not None:

@@ -41,10 +41,14 @@ def test_scores_both_directions_and_takes_the_max():
 
 
 class ParaphraseEncoder:
-    """Entailment only between identical texts; never contradiction."""
+    """Entailment between identical texts; else mostly neutral, with ``doubt`` contradiction."""
+
+    def __init__(self, doubt=0.1):
+        self.doubt, self.seen = doubt, []
 
     def predict(self, pairs, **kw):
-        return [[0.0, 1.0, 0.0] if a == b else [0.0, 0.0, 1.0] for a, b in pairs]
+        self.seen += pairs
+        return [[0.0, 1.0, 0.0] if a == b else [self.doubt, 0.0, 1 - self.doubt] for a, b in pairs]
 
 
 def test_a_claim_entailing_the_others_opposite_is_a_contradiction():
@@ -57,7 +61,16 @@ def test_a_claim_entailing_the_others_opposite_is_a_contradiction():
     assert c.opposite == {"of": "b", "text": "Unemployment rose in March", "entailment": 1.0}
     unrelated = make("3", "Minister", "Exports fell in March")
     (d,) = score([Candidate("1", "3", 0.5)], {"1": a, "3": unrelated}, model)
-    assert d.score == 0.0 and d.opposite is None
+    assert d.score == 0.1 and d.opposite is None
+
+
+def test_opposites_are_not_checked_for_a_wholly_neutral_pair():
+    enc = ParaphraseEncoder(doubt=0.0)
+    model = NLIModel(enc, ("contradiction", "entailment", "neutral"), "fake")
+    a = make("1", "Office", "Unemployment rose in March")
+    b = make("2", "Minister", "Unemployment fell in March")
+    (c,) = score([Candidate("1", "2", 0.7)], {"1": a, "2": b}, model)
+    assert c.score == 0.0 and len(enc.seen) == 2  # the two directions only
 
 
 def test_numeric_rule_flags_different_figures():
