@@ -39,6 +39,8 @@ NLI_MAX_LENGTH = 256
 #: Words per side of an NLI pair, so that both sides (about 1.3 tokens a word) fit NLI_MAX_LENGTH.
 NLI_MAX_WORDS = 90
 NLI_BATCH_SIZE = 32
+#: At most this many tokens (pairs x padded length) in one ONNX batch: bounds the runtime's memory arena.
+NLI_BATCH_TOKENS = 1024
 #: How the NLI model runs: "onnx-int8" (the int8 ONNX export in NLI_ONNX_FILE, on onnxruntime; rebuild it
 #: with ``python models/export_onnx.py``) or "torch" (the fp32 weights). ``CHECKER_NLI_BACKEND`` overrides it.
 NLI_BACKENDS = ("onnx-int8", "torch")

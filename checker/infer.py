@@ -97,15 +97,29 @@ class OnnxCrossEncoder:
         self, pairs: Sequence[tuple[str, str]], batch_size: int = config.NLI_BATCH_SIZE,
         apply_softmax: bool = True, **_: object,
     ) -> np.ndarray:  # fmt: skip
-        order = np.argsort([-(len(a) + len(b)) for a, b in pairs], kind="stable")
+        enc = self.tokenizer(
+            [a for a, _ in pairs], [b for _, b in pairs], truncation=True, max_length=self.max_length
+        )
+        lengths = np.array([len(ids) for ids in enc["input_ids"]])
+        order = np.argsort(-lengths, kind="stable")
         out = np.zeros((len(pairs), 0), dtype=np.float32)
-        for lo in range(0, len(pairs), batch_size):
-            idx = order[lo : lo + batch_size]
-            enc = self.tokenizer(
-                [pairs[i][0] for i in idx], [pairs[i][1] for i in idx], padding=True, truncation=True,
-                max_length=self.max_length, return_tensors="np",
-            )  # fmt: skip
-            feed = {k: v.astype(np.int64) for k, v in enc.items() if k in self.inputs}
+        lo = 0
+        while lo < len(order):
+            # at most batch_size pairs and config.NLI_BATCH_TOKENS tokens (padded): long pairs go in small
+            # batches, so onnxruntime's memory arena stays the size of one modest batch
+            size = max(1, min(batch_size, config.NLI_BATCH_TOKENS // int(lengths[order[lo]])))
+            idx = order[lo : lo + size]
+            lo += size
+            width = int(lengths[idx[0]])
+            feed = {}
+            for name in ("input_ids", "attention_mask", "token_type_ids"):
+                if name in self.inputs and name in enc:
+                    pad = self.tokenizer.pad_token_id if name == "input_ids" else 0
+                    rows = np.full((len(idx), width), pad or 0, dtype=np.int64)
+                    for r, i in enumerate(idx):
+                        ids = enc[name][i]
+                        rows[r, : len(ids)] = ids
+                    feed[name] = rows
             logits = self.session.run(None, feed)[0]
             if out.shape[1] == 0:
                 out = np.zeros((len(pairs), logits.shape[1]), dtype=np.float32)
