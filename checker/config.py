@@ -69,6 +69,8 @@ PAIR_MAX_PER_STATEMENT = 10
 #: instead of 25, but today's NLI model raises false alarms on those dissimilar pairs (test-split precision
 #: 0.82 -> 0.48, README "Performance"); a fact-checker on deadline is better served by precision.
 PAIR_MIN_PER_STATEMENT = 0
+#: A pair kept only as a nearest neighbour (below both similarity bars) is reported from this score.
+NEAREST_THRESHOLD = 0.95
 #: Once a pair is found contradictory, what each side's speaker said within this many sentences of it is
 #: scored against the other side too (``pair.follow_ups``).
 FOLLOW_UP_SENTENCES = 2

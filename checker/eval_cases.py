@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from checker import config
+from checker import config, infer
 from checker.errors import InputError, UsageError
 from checker.records import Contradiction, Document, Report, Statement
 
@@ -314,7 +314,7 @@ def score_case(
     keys: set[frozenset[str]] = set()
     ranked: list[Contradiction] = sorted(report.contradictions, key=lambda c: -c.score)
     for c in ranked:
-        if c.score < threshold:
+        if not infer.reportable(c, threshold):
             continue
         ga, gb = gold_by_pred.get(c.a.id), gold_by_pred.get(c.b.id)
         key = frozenset({ga.id if ga else f"pred:{c.a.id}", gb.id if gb else f"pred:{c.b.id}"})

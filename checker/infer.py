@@ -360,5 +360,13 @@ def score(
         # need a closer match, since two events on two days are often told in near-identical words
         if kind == "numeric" and c.similarity >= (0.75 if why.startswith("different dates") else 0.6):
             value = max(value, config.RULE_SCORE)
-        out.append(Contradiction(a, b, value, ab, ba, c.similarity, kind, why, turned))
+        out.append(Contradiction(a, b, value, ab, ba, c.similarity, kind, why, turned, c.via))
     return out
+
+
+def reportable(c: Contradiction, threshold: float) -> bool:
+    """Whether ``c`` is reported at ``threshold``. A pair kept only as a nearest neighbour, with little in
+    common, needs ``config.NEAREST_THRESHOLD`` too: NLI over-reads unrelated sentences as contradictory."""
+    if c.via == "nearest":
+        return c.score >= max(threshold, config.NEAREST_THRESHOLD)
+    return c.score >= threshold

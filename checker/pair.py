@@ -123,12 +123,18 @@ def candidates(
                 if j == i or not comparable(statements[i], statements[j]):
                     continue
                 shared = tuple(sorted(keys[i] & keys[j]))
-                if sim < min_similarity and not shared and kept >= min_per_statement:
+                if sim >= min_similarity:
+                    via = "similar"
+                elif shared and sim >= min_similarity_shared:
+                    via = "shared"
+                elif kept < min_per_statement:
+                    via = "nearest"
+                else:
                     continue
                 kept += 1
                 a, b = (i, j) if i < j else (j, i)
-                if (a, b) not in found:
-                    found[(a, b)] = Candidate(statements[a].id, statements[b].id, sim, shared)
+                if (a, b) not in found or found[(a, b)].via == "nearest":
+                    found[(a, b)] = Candidate(statements[a].id, statements[b].id, sim, shared, via)
     return sorted(found.values(), key=lambda c: (-c.similarity, c.a, c.b))
 
 
@@ -138,6 +144,10 @@ def similarity(vectors: np.ndarray, starts: Sequence[int], i: int, j: int) -> fl
     return float((vectors[first[i] : first[i + 1]] @ vectors[first[j] : first[j + 1]].T).max())
 
 
+#: Statement kinds a follow-up may be: the quote a paraphrase summarises ("X said P. 'Q,' X said.")
+QUOTED = frozenset({"direct", "mixed"})
+
+
 def follow_ups(
     found: Sequence[tuple[str, str]],
     statements: Sequence[Statement],
@@ -145,11 +155,12 @@ def follow_ups(
     sentences: int = config.FOLLOW_UP_SENTENCES,
 ) -> list[tuple[int, int]]:
     """Pairs to score next, by index into ``statements``: for each contradiction found (``found``, statement
-    ids), the statements within ``sentences`` sentences of each side in its document, against the other side.
+    ids), the quotes within ``sentences`` sentences of each side in its document, against the other side.
 
-    A claim contradicted in one sentence is often put again in the next in other words, by the same speaker
-    or a spokesperson ("They turned it down flat"): too far from the claim's wording for the similarity bars,
-    not from its sense.
+    News reports a claim and then quotes it, in other words, from the same speaker or a spokesperson ("The
+    union said Transvia had refused. 'They turned it down flat,' its leader said"): the quote is too far from
+    the claim's wording for the similarity bars, not from its sense. Further indirect statements nearby
+    ("..., adding that the strike would go ahead") are other claims, left to the similarity bars.
     """
     index = {s.id: i for i, s in enumerate(statements)}
     by_doc: dict[str, list[int]] = {}
@@ -160,8 +171,9 @@ def follow_ups(
         for x, y in ((index[ida], index[idb]), (index[idb], index[ida])):
             sx = statements[x]
             for k in by_doc[sx.doc_id]:
-                near = abs(statements[k].sentence - sx.sentence) <= sentences
-                if k == x or not near or not comparable(statements[k], statements[y]):
+                sk = statements[k]
+                near = abs(sk.sentence - sx.sentence) <= sentences
+                if k == x or not near or sk.kind not in QUOTED or not comparable(sk, statements[y]):
                     continue
                 a, b = (k, y) if k < y else (y, k)
                 ids = (statements[a].id, statements[b].id)

@@ -113,13 +113,21 @@ def check(
     for lo in range(0, len(cands), step):
         scored += infer.score(cands[lo : lo + step], by_id, model)
         on_stage("nli", min(lo + step, len(cands)), len(cands))
-    # one round of follow-ups: the nearby statements of each side of a contradiction found
-    hits = [(c.a.id, c.b.id) for c in scored if c.score >= config.CONTRADICTION_THRESHOLD]
-    more = pair.follow_ups(hits, live, {(c.a, c.b) for c in cands})
-    extra = [Candidate(live[i].id, live[j].id, pair.similarity(vectors, starts, i, j)) for i, j in more]
+    # one round of follow-ups: the quotes near each side of a contradiction found. A pair already scored as
+    # a mere nearest neighbour becomes a follow-up, held to the ordinary threshold.
+    hits = [(c.a.id, c.b.id) for c in scored if infer.reportable(c, config.CONTRADICTION_THRESHOLD)]
+    weak = {(c.a.id, c.b.id): n for n, c in enumerate(scored) if c.via == "nearest"}
+    more = pair.follow_ups(hits, live, {(c.a, c.b) for c in cands if c.via != "nearest"})
+    extra = []
+    for i, j in more:
+        ids = (live[i].id, live[j].id)
+        if ids in weak:
+            scored[weak[ids]] = replace(scored[weak[ids]], via="follow-up")
+        else:
+            extra.append(Candidate(*ids, pair.similarity(vectors, starts, i, j), via="follow-up"))
     scored += infer.score(extra, by_id, model)
     cands += extra
-    found = [c for c in scored if c.score >= threshold]
+    found = [c for c in scored if infer.reportable(c, threshold)]
     found.sort(key=lambda c: (-round(c.score, 6), c.a.id, c.b.id))
     report.contradictions = found
     report.pairs_all = pair.count_comparable(live)

@@ -91,6 +91,9 @@ class Candidate:
     b: str
     similarity: float
     shared: tuple[str, ...] = ()
+    #: why the pair was kept: "similar" (above the similarity bar), "shared" (a lower bar and a shared name
+    #: or number), "nearest" (among a statement's nearest neighbours only), "follow-up" (``pair.follow_ups``)
+    via: str = "similar"
 
 
 @dataclass
@@ -106,6 +109,7 @@ class Contradiction:
     #: when the score comes from one statement entailing the other's opposite: which side ("a" or "b") was
     #: turned round, into what, and the entailment probability
     opposite: dict[str, Any] | None = None
+    via: str = "similar"  # how the pair became a candidate (``Candidate.via``)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -114,6 +118,7 @@ class Contradiction:
             "explanation": self.explanation,
             "similarity": round(self.similarity, 4),
             "opposite": self.opposite,
+            "via": self.via,
             "nli": {
                 "a_to_b": {k: round(v, 4) for k, v in self.nli_ab.items()},
                 "b_to_a": {k: round(v, 4) for k, v in self.nli_ba.items()},

@@ -129,10 +129,12 @@ def test_anchors_count_a_names_words_and_a_first_word_name():
 
 def test_follow_ups_pair_a_contradictions_neighbours_with_its_other_side():
     a = make(1, "d1", "union", "2025-01-01", 0, "Transvia refused the offer")
-    a2 = replace(make(2, "d1", "leader", "2025-01-01", 40, "They turned it down flat"), sentence=1)
-    far = replace(make(3, "d1", "leader", "2025-01-01", 90, "The strike is on"), sentence=5)
+    quote = "They turned it down flat"
+    a2 = replace(make(2, "d1", "leader", "2025-01-01", 40, quote), sentence=1, kind="direct")
+    far = replace(make(3, "d1", "leader", "2025-01-01", 90, "The strike is on"), sentence=5, kind="direct")
+    aside = replace(make(5, "d1", "leader", "2025-01-01", 70, "Talks go on"), sentence=1)  # indirect
     b = make(4, "d2", "Transvia", "2025-01-02", 0, "Transvia accepted the offer")
-    sts = [a, a2, far, b]
+    sts = [a, a2, far, b, aside]
     more = follow_ups([("s1", "s4")], sts, {("s1", "s4")})
-    assert more == [(1, 3)]  # the next sentence's statement against the other side; not five sentences on
+    assert more == [(1, 3)]  # the next sentence's quote against the other side; not five sentences on
     assert follow_ups([("s1", "s4")], sts, {("s1", "s4"), ("s2", "s4")}) == []  # already scored
