@@ -40,6 +40,18 @@ def test_nli_model_is_the_projects_own():
     assert probs["contradiction"] == max(probs.values())
 
 
+def test_a_pairs_score_does_not_depend_on_the_pairs_batched_with_it():
+    """The int8 model has fixed activation scales: a report must not change with the other documents."""
+    model = checker.load_nli()
+    pair = ("The ministry said exports rose in May.", "Exports fell in May, the ministry said.")
+    filler = "of a long and winding list of words "
+    others = [(f"Item {i} " + filler * (i % 7), "Something else.") for i in range(40)]
+    (alone,) = model.predict([pair])
+    batched = model.predict([*others[:20], pair, *others[20:]])[20]
+    assert model.backend == "onnx-int8"
+    assert all(abs(alone[k] - batched[k]) < 1e-5 for k in alone)
+
+
 def test_seed_top_contradiction_is_consent_vs_denial(seed_report):
     top = seed_report["contradictions"][0]
     sides = {top["a"]["speaker_name"], top["b"]["speaker_name"]}
