@@ -1,5 +1,6 @@
 """``checker bench``: the whole pipeline over documents as one corpus, timed stage by stage, and the recall
-of candidate-pair pruning on the labeled set in ``eval/``. Pure measurement: nothing here changes results."""
+of candidate-pair pruning on the labeled set in ``eval/`` (the share of its gold contradiction pairs sent to
+NLI). Pure measurement: nothing here changes results."""
 
 from __future__ import annotations
 
@@ -145,27 +146,29 @@ def gold_pairs_kept(
 
 
 def pruning_recall(cases_dir: Path | None = None) -> PruningRecall:
-    """Run stages up to pruning (no NLI) on every eval case; count the gold pairs the candidates keep."""
-    from checker import eval_cases, pair, pipeline
+    """Run the pipeline on every eval case; count the gold pairs among the pairs sent to NLI (the candidates
+    and the follow-ups of the contradictions found)."""
+    from checker import eval_cases, pipeline
     from checker.io import documents_from_strings
+    from checker.records import Candidate
 
     cases = eval_cases.load_cases(cases_dir or eval_cases.default_cases_dir())
     gold_total = reachable_total = kept_total = pairs_all = pairs_scored = 0
     lost: list[dict[str, str]] = []
     for case in cases:
         docs, _ = documents_from_strings(list(case.documents))
-        _, statements, _ = pipeline.statements_of(docs)
-        live, cands, _, _ = pipeline.candidates_of(statements)
+        report = pipeline.check(docs, threshold=0.0)
         gold_of = {}
-        for st in live:
+        for st in report.statements:
             g = eval_cases.match_statement(st, case.statements)
             gold_of[st.id] = g.id if g else None
-        reachable, kept = gold_pairs_kept(case.contradictions, gold_of, cands)
+        scored = [Candidate(a, b, 0.0) for a, b in report.scored_pairs]
+        reachable, kept = gold_pairs_kept(case.contradictions, gold_of, scored)
         gold_total += len(case.contradictions)
         reachable_total += len(reachable)
         kept_total += len(kept)
-        pairs_all += pair.count_comparable(live)
-        pairs_scored += len(cands)
+        pairs_all += report.pairs_all
+        pairs_scored += report.pairs_scored
         for p in sorted(reachable - kept, key=sorted):
             lost.append({"case": case.id, "pair": " / ".join(sorted(p))})
     return PruningRecall(

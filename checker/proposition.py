@@ -11,6 +11,8 @@ from checker.speakers import PRONOUNS
 
 _NEGATORS = frozenset({"not", "n't", "never"})
 _THIRD_PERSON = {"he": "person", "she": "person", "it": "org", "they": "plural"}
+_FIRST_PERSON = {"i": "person", "we": "org"}
+_THIRD_PERSON_VERB = {"am": "is", "'m": "is", "have": "has", "'ve": "has", "do": "does", "are": "is"}
 _QUOTE_MARKS = re.compile(r"[“”\"‘]|(?<![A-Za-z])’|’(?![A-Za-z])")
 
 
@@ -60,12 +62,19 @@ def build(
                 if not negation:
                     return f"It is not true that {_clean(text)}"
                 edits += negation
-            if st.kind != "direct":
-                subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-                want = _THIRD_PERSON.get(subj.lower_) if subj is not None else None
-                if want and st.speaker_name and _agrees(want, speaker_kind):
-                    name = st.speaker.text if st.speaker.text.lower() not in PRONOUNS else st.speaker_name
-                    edits.append((subj.idx, subj.idx + len(subj.text), name))
+            subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            # who the subject pronoun is: the speaker, for "he" in reported speech and "I"/"we" in a quote
+            people = _FIRST_PERSON if st.kind == "direct" else _THIRD_PERSON
+            want = people.get(subj.lower_) if subj is not None else None
+            if want and st.speaker_name and _agrees(want, speaker_kind):
+                name = st.speaker.text if st.speaker.text.lower() not in PRONOUNS else st.speaker_name
+                edits.append((subj.idx, subj.idx + len(subj.text), name))
+                verb = subj.nbor() if subj.i + 1 < len(subj.doc) else None
+                if st.kind == "direct" and verb is not None and verb.lower_ in _THIRD_PERSON_VERB:
+                    # "I am" -> "Obi is", "I have" -> "Obi has"
+                    space = " " if verb.idx == subj.idx + len(subj.text) else ""  # "I'm" -> "Obi is"
+                    third = space + _THIRD_PERSON_VERB[verb.lower_]
+                    edits.append((verb.idx, verb.idx + len(verb.text), third))
             text = _apply(para.doc.text[span.start_char : span.end_char], span.start_char, edits)
     elif st.negated:
         return f"It is not true that {_clean(text)}"

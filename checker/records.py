@@ -153,6 +153,8 @@ class Report:
     pairs_all: int = 0
     pairs_scored: int = 0
     models: dict[str, str] = field(default_factory=dict)
+    #: every pair sent to NLI, as statement ids (for measuring pruning; not in the JSON)
+    scored_pairs: list[tuple[str, str]] = field(default_factory=list, repr=False)
 
     @property
     def skipped(self) -> list[DocumentStatus]:

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from checker.records import Document, Sentence
 
 _PARAGRAPH = re.compile(r"[^\n]+")
@@ -67,6 +69,9 @@ def _split_point(text: str, start: int, limit: int) -> int:
     return limit
 
 
+_NO_TENSOR = np.zeros((0, 0), dtype="float32")
+
+
 def parse(documents: Sequence[Document], nlp, batch_size: int = 64) -> list[ParsedDocument]:  # noqa: ANN001
     """Parse every paragraph of every document in one ``nlp.pipe`` stream."""
     spans = [paragraphs(d.text) for d in documents]
@@ -74,6 +79,9 @@ def parse(documents: Sequence[Document], nlp, batch_size: int = 64) -> list[Pars
     texts = (documents[di].text[s:e] for di, s, e in flat)
     out = [ParsedDocument(d, []) for d in documents]
     for (di, s, e), sdoc in zip(flat, nlp.pipe(texts, batch_size=batch_size), strict=True):
+        # the tok2vec activations (a quarter of a parsed Doc's memory) served the parser and NER; nothing
+        # downstream reads them
+        sdoc.tensor = _NO_TENSOR
         pd = out[di]
         pd.paragraphs.append(Paragraph(len(pd.paragraphs), s, e, sdoc))
     for pd in out:

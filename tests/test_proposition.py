@@ -43,3 +43,12 @@ def test_copula_denial():
 
 def test_direct_quote_loses_its_marks():
     assert prop("“The ceasefire is holding,” the minister said.") == "The ceasefire is holding"
+
+
+def test_first_person_in_a_quote_is_the_speaker():
+    said = prop("“I am ready to sign the treaty,” Senator Ada Wren said.")
+    assert said == "Senator Ada Wren is ready to sign the treaty"
+    said = prop("“We have no plans to sell the mill,” Norvik Paper said.")
+    assert said == "Norvik Paper has no plans to sell the mill"
+    # "we" is not one person: a person's "we" stays
+    assert prop("“We will win this seat,” Ada Wren said.") == "We will win this seat"
