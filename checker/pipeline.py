@@ -108,7 +108,7 @@ def check(
     live, cands, vectors, starts = candidates_of(statements, on_stage)
     by_id = {s.id: s for s in live}
     scored = []
-    step = 512  # candidates per NLI call: enough to batch pairs of similar length together
+    step = config.NLI_CANDIDATES_PER_CALL
     on_stage("nli", 0, len(cands))
     for lo in range(0, len(cands), step):
         scored += infer.score(cands[lo : lo + step], by_id, model)
