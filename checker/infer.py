@@ -328,6 +328,7 @@ def score(
     best = []
     checks: list[list[tuple[str, str, int, int]]] = []  # per candidate: (side, opposite, first, end index)
     flips: list[tuple[str, str]] = []
+    turned_round: dict[str, list[str]] = {}
     for c, (lo, hi) in zip(candidates, spans, strict=True):
         i = max(range(lo, hi, 2), key=lambda i: max(probs[i]["contradiction"], probs[i + 1]["contradiction"]))
         best.append(i)
@@ -336,7 +337,9 @@ def score(
         if signal >= config.OPPOSITE_GATE:
             a, b = statements[c.a], statements[c.b]
             for side, st, other in (("a", a, b), ("b", b, a)):
-                for text in opposite.opposites(st):
+                if st.id not in turned_round:  # a statement is in many candidates: turn it round once
+                    turned_round[st.id] = opposite.opposites(st)
+                for text in turned_round[st.id]:
                     first = len(flips)
                     # the other statement as premise: a claim that entails P contradicts a denial of P
                     flips += [(piece, text) for piece in _pieces(other)]
