@@ -157,8 +157,11 @@ def candidates(
 
 def similarity(vectors: np.ndarray, starts: Sequence[int], i: int, j: int) -> float:
     """Statements ``i`` and ``j``'s similarity: the best over their pieces' vectors (see ``candidates``)."""
-    first = list(starts) + [len(vectors)]
-    return float((vectors[first[i] : first[i + 1]] @ vectors[first[j] : first[j + 1]].T).max())
+
+    def rows(k: int) -> np.ndarray:
+        return vectors[starts[k] : starts[k + 1] if k + 1 < len(starts) else len(vectors)]
+
+    return float((rows(i) @ rows(j).T).max())
 
 
 #: Statement kinds a follow-up may be: the quote a paraphrase summarises ("X said P. 'Q,' X said.")
