@@ -794,6 +794,7 @@ def group_spans(
         if i not in source_of and j not in taken:
             source_of[i] = sources[j]
             taken.add(j)
+
     def sentence(offset: int) -> int:
         return next((n for n, (s, e) in enumerate(sentence_spans) if s <= offset < e), -1)
 

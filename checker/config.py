@@ -77,6 +77,9 @@ NEAREST_THRESHOLD = 0.95
 #: Once a pair is found contradictory, what each side's speaker said within this many sentences of it is
 #: scored against the other side too (``pair.follow_ups``).
 FOLLOW_UP_SENTENCES = 2
+#: An object "it" or "this project" in a statement refers to the object of a statement at most this many
+#: sentences before it in the same document (``proposition.topic``).
+TOPIC_SENTENCES = 2
 
 #: The labeled end-to-end set run by ``checker eval`` (relative to the project or working directory), and the
 #: file of the gate's minimum figures (beside the cases or in their parent folder).

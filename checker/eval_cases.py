@@ -300,9 +300,7 @@ def _side(st: Statement, gold: GoldStatement | None) -> dict[str, Any]:
             "gold": gold.id if gold else None}  # fmt: skip
 
 
-def score_case(
-    case: Case, report: Report, threshold: float, skipped: Sequence[str] = ()
-) -> CaseResult:
+def score_case(case: Case, report: Report, threshold: float, skipped: Sequence[str] = ()) -> CaseResult:
     """Compare one case's report with its gold, counting contradictions scored at or above ``threshold``.
 
     A reported pair is right when its two statements match the two statements of a gold pair. Reported pairs
@@ -370,8 +368,11 @@ def split_metrics(results: Sequence[CaseResult]) -> dict[str, Any]:
         "cases_without_contradiction": len(without),
         "statements": statements,
         "contradictions": {**prf(tp, tp + fp, tp + fn), "tp": tp, "fp": fp, "fn": fn},
-        "precision_at_1": round(sum(bool(r.reported) and r.reported[0]["gold"] for r in with_gold)
-                                / len(with_gold), 4) if with_gold else None,  # fmt: skip
+        "precision_at_1": round(
+            sum(bool(r.reported) and r.reported[0]["gold"] for r in with_gold) / len(with_gold), 4
+        )
+        if with_gold
+        else None,  # fmt: skip
         "false_alarms": {
             "per_case": round(sum(r.fp for r in without) / len(without), 4) if without else None,
             "share_of_cases": round(sum(r.fp > 0 for r in without) / len(without), 4) if without else None,
@@ -388,8 +389,10 @@ def read_thresholds(path: Path) -> dict[str, Any]:
         raise InputError(str(path), f"cannot read: {e.strerror or e}") from None
     except json.JSONDecodeError as e:
         raise InputError(str(path), f"invalid JSON: {e}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("split"), str) or not isinstance(
-        data.get("min"), dict
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("split"), str)
+        or not isinstance(data.get("min"), dict)
     ):
         raise InputError(str(path), 'expected {"split": NAME, "min": {"METRIC.FIELD": NUMBER, ...}}')
     for key, value in data["min"].items():
@@ -446,9 +449,7 @@ def run_case(case: Case) -> CaseRun:
     return CaseRun(case, report, [f"{s.id}: {s.reason}" for s in skipped], time.perf_counter() - started)
 
 
-def evaluate(
-    runs: Sequence[CaseRun], threshold: float, thresholds: dict[str, Any]
-) -> dict[str, Any]:
+def evaluate(runs: Sequence[CaseRun], threshold: float, thresholds: dict[str, Any]) -> dict[str, Any]:
     """Per-split and overall metrics, the gate, per-case failures; the dev-optimal threshold when a dev
     split was run."""
     results = [score_case(r.case, r.report, threshold, r.skipped) for r in runs]
@@ -486,8 +487,12 @@ def _case_dict(r: CaseResult) -> dict[str, Any]:
         "split": r.case.split,
         "category": r.case.category,
         "path": r.case.path,
-        "statements": {"gold": len(r.case.statements), "predicted": r.predicted_statements,
-                       "matched_gold": r.matched_gold, "matched_predicted": r.matched_predicted},  # fmt: skip
+        "statements": {
+            "gold": len(r.case.statements),
+            "predicted": r.predicted_statements,
+            "matched_gold": r.matched_gold,
+            "matched_predicted": r.matched_predicted,
+        },  # fmt: skip
         "contradictions": {"gold": len(r.case.contradictions), "tp": r.tp, "fp": r.fp, "fn": r.fn},
         "top_correct": (bool(r.reported) and r.reported[0]["gold"]) if r.case.contradictions else None,
         "missed": [[brief(a), brief(b)] for a, b in r.missed],
@@ -577,7 +582,9 @@ def command(
         float | None,
         typer.Option(
             help=f"Decision threshold for a contradiction (default {config.CONTRADICTION_THRESHOLD}).",
-            min=0.0, max=1.0, show_default=False,
+            min=0.0,
+            max=1.0,
+            show_default=False,
         ),
     ] = None,  # fmt: skip
     thresholds: Annotated[

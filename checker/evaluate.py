@@ -131,8 +131,10 @@ def nli_command(
     errors: Annotated[int, typer.Option(help="Also list the first N misclassified pairs.", min=0)] = 0,
     backend: Annotated[
         str | None,
-        typer.Option(help=f"NLI runtime: {' or '.join(config.NLI_BACKENDS)} (default {config.NLI_BACKEND}).",
-                     show_default=False),
+        typer.Option(
+            help=f"NLI runtime: {' or '.join(config.NLI_BACKENDS)} (default {config.NLI_BACKEND}).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Accuracy, per-label P/R/F1, confusion matrix and pairs/s of the NLI model on FILE."""

@@ -329,6 +329,8 @@ def score(
     checks: list[list[tuple[str, str, int, int]]] = []  # per candidate: (side, opposite, first, end index)
     flips: list[tuple[str, str]] = []
     turned_round: dict[str, list[str]] = {}
+    mains: dict[str, list[str]] = {}  # per statement: its parts' main claims
+    views: list[tuple[int, int]] = []  # per candidate: where its main-claim pairs are in ``flips``
     for c, (lo, hi) in zip(candidates, spans, strict=True):
         i = max(range(lo, hi, 2), key=lambda i: max(probs[i]["contradiction"], probs[i + 1]["contradiction"]))
         best.append(i)
@@ -338,19 +340,43 @@ def score(
             a, b = statements[c.a], statements[c.b]
             for side, st, other in (("a", a, b), ("b", b, a)):
                 if st.id not in turned_round:  # a statement is in many candidates: turn it round once
-                    turned_round[st.id] = opposite.opposites(st)
+                    turned_round[st.id] = opposite.hypotheses(st)
                 for text in turned_round[st.id]:
                     first = len(flips)
                     # the other statement as premise: a claim that entails P contradicts a denial of P
                     flips += [(piece, text) for piece in _pieces(other)]
                     mine.append((side, text, first, len(flips)))
+            # "opposes the bill and will vote against it next week" vs "has backed it from the start": the
+            # model reads the main claims, without what else each side adds, more surely
+            for st in (a, b):
+                if st.id not in mains:
+                    mains[st.id] = [opposite.main_claim(p) for p in st.parts or (st.proposition,)]
+            first = len(flips)
+            for ma, pa in zip(mains[a.id], a.parts or (a.proposition,), strict=True):
+                for mb, pb in zip(mains[b.id], b.parts or (b.proposition,), strict=True):
+                    if (ma, mb) != (pa, pb):
+                        flips += [(ma, mb), (mb, ma)]
+            views.append((first, len(flips)))
+        else:
+            views.append((0, 0))
         checks.append(mine)
     flip_probs = _predict(model, flips)
     out = []
-    for c, i, mine in zip(candidates, best, checks, strict=True):
+    for c, i, mine, (vlo, vhi) in zip(candidates, best, checks, views, strict=True):
         a, b = statements[c.a], statements[c.b]
         ab, ba = probs[i], probs[i + 1]
         value = max(ab["contradiction"], ba["contradiction"])
+        main_claims = None
+        if vhi > vlo:
+
+            def contra(k: int) -> float:
+                return max(flip_probs[k]["contradiction"], flip_probs[k + 1]["contradiction"])
+
+            k = max(range(vlo, vhi, 2), key=contra)
+            main = contra(k)
+            if main > value:
+                value = main
+                main_claims = {"a": flips[k][0], "b": flips[k][1], "contradiction": round(main, 4)}
         turned = None
         for side, text, lo, hi in mine:
             entail = max(p["entailment"] for p in flip_probs[lo:hi])
@@ -358,12 +384,13 @@ def score(
                 turned = {"of": side, "text": text, "entailment": round(entail, 4)}
         if turned is not None:
             value = turned["entailment"]
+            main_claims = None
         kind, why = reason(a, b)
         # the same claim with a different figure or date is a contradiction whatever NLI says; dates
         # need a closer match, since two events on two days are often told in near-identical words
         if kind == "numeric" and c.similarity >= (0.75 if why.startswith("different dates") else 0.6):
             value = max(value, config.RULE_SCORE)
-        out.append(Contradiction(a, b, value, ab, ba, c.similarity, kind, why, turned, c.via))
+        out.append(Contradiction(a, b, value, ab, ba, c.similarity, kind, why, turned, c.via, main_claims))
     return out
 
 

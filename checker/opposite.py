@@ -2,9 +2,10 @@
 becomes the claim denied), or a word swapped for its antonym ("rose" -> "fell").
 
 A claim that entails a statement's opposite contradicts the statement. The NLI model judges entailment between
-near-paraphrases more reliably than contradiction between them ("Management had agreed to a 4 percent pay
-rise" vs "Harwick Steel had not agreed to a pay rise": contradiction 0.30, entailment of the opposite 0.97),
-so ``infer.score`` also asks it that question.
+near-paraphrases more reliably than contradiction between them ("Netanyahu had privately agreed to the
+ceasefire plan" vs "Netanyahu had not approved the ceasefire proposal": contradiction 0.37; the first entails
+"Netanyahu had agreed to the ceasefire proposal" at 0.75), so ``infer.score`` also asks it that question, with
+the opposite restated in the main verbs of consent (``restated``).
 """
 
 from __future__ import annotations
@@ -48,6 +49,26 @@ for _left, _right in ANTONYM_FORMS:
 BASE: dict[str, str] = {form: forms[0] for pair in ANTONYM_FORMS for forms in pair for form in forms}
 #: Antonym pairs by base form ("approve", "reject").
 ANTONYMS: frozenset[frozenset[str]] = frozenset(frozenset((x[0], y[0])) for x, y in ANTONYM_FORMS)
+
+#: Verbs of consent in their forms (base, past, third person, -ing), the preposition included: a denial's
+#: opposite is also put in the others' words, since the model equates near-identical sentences far more
+#: surely than "agreed to the plan" with "approved the proposal".
+CONSENT_FORMS: tuple[tuple[str, ...], ...] = (
+    ("approve", "approved", "approves", "approving"),
+    ("agree to", "agreed to", "agrees to", "agreeing to"),
+    ("accept", "accepted", "accepts", "accepting"),
+    ("support", "supported", "supports", "supporting"),
+    ("back", "backed", "backs", "backing"),
+    ("endorse", "endorsed", "endorses", "endorsing"),
+    ("consent to", "consented to", "consents to", "consenting to"),
+)
+#: the consent verbs an opposite is restated in
+CONSENT_TARGETS = 4
+_CONSENT = re.compile(
+    r"\b(" + "|".join(sorted((f for forms in CONSENT_FORMS for f in forms), key=len, reverse=True)) + r")\b",
+    re.I,
+)
+_CONSENT_AT = {f: (g, k) for g, forms in enumerate(CONSENT_FORMS) for k, f in enumerate(forms)}
 
 _CONTRACTED = {"won't": "will", "can't": "can", "cannot": "can", "shan't": "shall"}
 _NEGATOR = re.compile(r"\b(?:won't|can't|cannot|shan't)\b|\b(not|never)\s+|n't\b", re.I)
@@ -98,6 +119,23 @@ def main_claim(text: str, min_words: int = 4) -> str:
     return text
 
 
+def restated(text: str) -> list[str]:
+    """``text`` with its first verb of consent put in each of the other main ones, in the same form ("had
+    agreed to the plan" -> "had approved the plan", "had accepted the plan", "had supported the plan")."""
+    m = _CONSENT.search(text)
+    if m is None:
+        return []
+    group, form = _CONSENT_AT[m.group(1).lower()]
+    out = []
+    for g in range(CONSENT_TARGETS):
+        if g != group:
+            word = CONSENT_FORMS[g][form]
+            out.append(
+                text[: m.start()] + (word.capitalize() if m.group(1)[0].isupper() else word) + text[m.end() :]
+            )
+    return out
+
+
 def opposites(st: Statement) -> list[str]:
     """The propositions ``st`` would assert if it said the reverse, for each part of its proposition and
     for that part's main claim (none when it has no negation to drop and no antonym to swap). A denial's is
@@ -120,3 +158,9 @@ def antonym_pair(a: str, b: str) -> tuple[str, str] | None:
             if frozenset((x, y)) in ANTONYMS:
                 return x, y
     return None
+
+
+def hypotheses(st: Statement) -> list[str]:
+    """What ``infer.score`` asks the model whether the other statement entails: each of ``st``'s opposites,
+    and each restated with the other main verbs of consent (``restated``)."""
+    return list(dict.fromkeys(t for o in opposites(st) for t in (o, *restated(o))))

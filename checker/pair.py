@@ -44,6 +44,15 @@ def comparable(a: Statement, b: Statement) -> bool:
     return a.doc_id != b.doc_id and (a.date or "") != (b.date or "")
 
 
+def different_people(a: Statement, b: Statement) -> bool:
+    """Both propositions are about named people, and no name is shared: what Sayer did and what Pike did
+    cannot contradict each other ("Sayer never backed the tram" vs "Pike backed the airport link")."""
+    if not (a.subjects and b.subjects):
+        return False
+    words_a = {w for name in a.subjects for w in name.lower().split()}
+    return not words_a & {w for name in b.subjects for w in name.lower().split()}
+
+
 def _one_voice(a: Statement, b: Statement) -> bool:
     return bool(set(a.voices or (a.speaker_id,)) & set(b.voices or (b.speaker_id,)))
 
@@ -139,6 +148,8 @@ def candidates(
                     break
                 if j == i or not comparable(statements[i], statements[j]):
                     continue
+                if different_people(statements[i], statements[j]):
+                    continue
                 shared = tuple(sorted(keys[i] & keys[j]))
                 if sim >= min_similarity:
                     via = "similar"
@@ -194,6 +205,8 @@ def follow_ups(
                 sk = statements[k]
                 near = abs(sk.sentence - sx.sentence) <= sentences
                 if k == x or not near or sk.kind not in QUOTED or not comparable(sk, statements[y]):
+                    continue
+                if different_people(sk, statements[y]):
                     continue
                 a, b = (k, y) if k < y else (y, k)
                 ids = (statements[a].id, statements[b].id)

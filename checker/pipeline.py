@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +38,8 @@ def statements_of(
         raw += attribute.extract(pd, spans)
         on_stage("attribute", n, len(parsed))
     on_stage("speakers", 0, len(raw))
-    resolved, people = speakers.resolve(parsed, raw)
+    resolver = speakers.Resolver(parsed)
+    resolved, people = speakers.resolve(parsed, raw, resolver)
     on_stage("speakers", len(raw), len(raw))
     kinds = {s.id: s.kind for s in people}
     by_doc = {pd.document.id: pd for pd in parsed}
@@ -45,17 +47,24 @@ def statements_of(
     for st in resolved:
         voices.setdefault((st.doc_id, st.content.start), set()).add(st.speaker_id)
     final = []
+    #: per document, the last statement's sentence and object: what a later "it" refers to
+    topics: dict[str, tuple[int, str | None]] = {}
     for st in resolved:
         pd, kind = by_doc[st.doc_id], kinds.get(st.speaker_id, "")
         together = voices[(st.doc_id, st.content.start)]
+        last = topics.get(st.doc_id)
+        before = last[1] if last and 0 <= st.sentence - last[0] <= config.TOPIC_SENTENCES else None
+        refer = partial(resolver.refer, st.doc_id)
         final.append(
             replace(
                 st,
-                proposition=proposition.build(st, pd, kind),
-                parts=tuple(proposition.parts(st, pd, kind)),
+                proposition=proposition.build(st, pd, kind, refer=refer, antecedent=before),
+                parts=tuple(proposition.parts(st, pd, kind, refer, before)),
+                subjects=proposition.subjects(st, pd, kind),
                 voices=tuple(sorted(together)) if len(together) > 1 else (),
             )
         )
+        topics[st.doc_id] = (st.sentence, proposition.topic(st, pd) or before)
     return parsed, final, people
 
 

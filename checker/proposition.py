@@ -1,18 +1,37 @@
 """The proposition a statement asserts: its content without the attribution frame, a denial turned
-into the negation of what was denied, and a subject pronoun that refers to the speaker named."""
+into the negation of what was denied, a subject pronoun that refers to the speaker named, a subject
+description the document names ("the senator" -> "Ruth Calloway"), and an object "it" or "this project"
+replaced by the thing talked about just before (the object of the same or the previous statement).
+
+Both sides of a pair are then read by an NLI model that sees no context: "I will vote against it" cannot
+contradict "Obi supports the data retention bill" until "it" is the bill."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from checker.records import Statement
 from checker.segment import ParsedDocument
-from checker.speakers import PRONOUNS
+from checker.speakers import PRONOUNS, person_name
 
 _NEGATORS = frozenset({"not", "n't", "never"})
 _THIRD_PERSON = {"he": "person", "she": "person", "it": "org", "they": "plural"}
 _FIRST_PERSON = {"i": "person", "we": "org"}
 _THIRD_PERSON_VERB = {"am": "is", "'m": "is", "have": "has", "'ve": "has", "do": "does", "are": "is"}
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+#: Nouns "this NOUN" stands in for a matter named before ("this project" = "the Northline pipeline"); "this
+#: company" or "this city" name something else, which is not replaced.
+MATTER_NOUNS = frozenset(
+    """
+    project plan plans bill law legislation measure proposal proposals deal agreement treaty scheme policy
+    decision offer contract reform idea move merger takeover ruling rule rules ban
+    """.split()
+)
+#: an object with one of these determiners names nothing a later "it" can refer to ("has no plans")
+_NOT_REFERRING = frozenset({"no", "any", "every", "each", "some", "another"})
+#: a name for a definite description at a document offset ("the company" -> "Brightcart"), or None
+Refer = Callable[[int, str], "str | None"]
 _QUOTE_MARKS = re.compile(r"[“”\"‘]|(?<![A-Za-z])’|’(?![A-Za-z])")
 
 
@@ -45,17 +64,99 @@ def _apply(text: str, base: int, edits: list[tuple[int, int, str]]) -> str:
     return text
 
 
+def _content_span(st: Statement, pd: ParsedDocument):  # noqa: ANN202
+    """The parsed tokens of ``st``'s content, when it lies within one paragraph; else None."""
+    para = pd.paragraph_at(st.content.start)
+    if para is None or st.content.end > para.end:
+        return None
+    span = para.doc.char_span(
+        st.content.start - para.start, st.content.end - para.start, alignment_mode="expand"
+    )
+    return span if span is not None and len(span) else None
+
+
+def _object(root):  # noqa: ANN001, ANN202
+    """The noun a clause is about besides its subject: its direct object, else its first prepositional
+    object ("opposes the bill", "agreed to a pay rise")."""
+    for c in root.children:
+        if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN"):
+            return c
+    for c in root.children:
+        if c.dep_ == "prep":
+            for g in c.children:
+                if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN"):
+                    return g
+    return None
+
+
+def _phrase(head) -> str:  # noqa: ANN001
+    """A noun phrase up to its head: "the data retention bill", without what follows the head."""
+    return _QUOTE_MARKS.sub("", head.doc[head.left_edge.i : head.i + 1].text)
+
+
+def topic(st: Statement, pd: ParsedDocument) -> str | None:
+    """The object of ``st``'s main clause ("the Northline pipeline"), what a later "it" may refer to."""
+    span = _content_span(st, pd)
+    obj = _object(span.root) if span is not None else None
+    if (
+        obj is None
+        or obj.left_edge.i < span.start
+        or any(t.lower_ in _DEMONSTRATIVES | _NOT_REFERRING for t in obj.lefts)
+    ):
+        return None
+    return _phrase(obj)
+
+
+def _references(span, subj, antecedent: str | None) -> list[tuple[int, int, str]]:  # noqa: ANN001
+    """Edits that replace an object "it" or "this project" by what it refers to: an object named earlier
+    in the same content, else ``antecedent`` (the previous statement's object)."""
+    own = _object(span.root)
+    edits = []
+    for tok in span:
+        if tok.dep_ not in ("dobj", "pobj") or (subj is not None and tok.i == subj.i):
+            continue
+        pointing = tok.lower_ == "it" or (
+            tok.lower_ in MATTER_NOUNS
+            and any(c.dep_ == "det" and c.lower_ in _DEMONSTRATIVES for c in tok.children)
+        )
+        if not pointing or tok.left_edge.i < span.start:
+            continue
+        verb = tok.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        # "opposes the bill and will vote against it": the bill; "shook hands on it": not the hands
+        if (
+            own is not None
+            and own.i < tok.left_edge.i
+            and own.left_edge.i >= span.start
+            and own.head.i != verb.i
+        ):
+            ref = _phrase(own)
+        else:
+            ref = antecedent
+        if ref:
+            edits.append((tok.left_edge.idx, tok.idx + len(tok.text), ref))
+    return edits
+
+
 def build(
-    st: Statement, pd: ParsedDocument, speaker_kind: str = "", drop: tuple[int, int] | None = None
+    st: Statement,
+    pd: ParsedDocument,
+    speaker_kind: str = "",
+    drop: tuple[int, int] | None = None,
+    refer: Refer | None = None,
+    antecedent: str | None = None,
 ) -> str:
-    """The asserted proposition of ``st`` as plain text (less the parse's characters ``drop``, if given)."""
+    """The asserted proposition of ``st`` as plain text (less the parse's characters ``drop``, if given).
+
+    ``refer`` names a subject description ("the senator"); ``antecedent`` is what an object "it" refers to
+    when the content itself names nothing before it (see ``topic``)."""
     text = st.content.text
     para = pd.paragraph_at(st.content.start)
     edits: list[tuple[int, int, str]] = [(*drop, "")] if drop else []
     if para is not None and st.content.end <= para.end:
-        base = st.content.start - para.start
-        span = para.doc.char_span(base, st.content.end - para.start, alignment_mode="expand")
-        if span is not None and len(span):
+        span = _content_span(st, pd)
+        if span is not None:
             root = span.root
             if st.negated:
                 negation = _edits_negate(root)
@@ -75,13 +176,33 @@ def build(
                     space = " " if verb.idx == subj.idx + len(subj.text) else ""  # "I'm" -> "Obi is"
                     third = space + _THIRD_PERSON_VERB[verb.lower_]
                     edits.append((verb.idx, verb.idx + len(verb.text), third))
+            elif (
+                subj is not None
+                and refer is not None
+                and subj.pos_ == "NOUN"
+                and subj.left_edge.i >= span.start
+            ):
+                name = refer(para.start + subj.left_edge.idx, subj.doc[subj.left_edge.i : subj.i + 1].text)
+                if name:  # "the senator" -> "Ruth Calloway", as the speakers stage resolves it
+                    edits.append((subj.left_edge.idx, subj.idx + len(subj.text), name))
+            edits += [
+                e
+                for e in _references(span, subj, antecedent)
+                if not drop or e[1] <= drop[0] or e[0] >= drop[1]
+            ]
             text = _apply(para.doc.text[span.start_char : span.end_char], span.start_char, edits)
     elif st.negated:
         return f"It is not true that {_clean(text)}"
     return _clean(text)
 
 
-def parts(st: Statement, pd: ParsedDocument, speaker_kind: str = "") -> list[str]:
+def parts(
+    st: Statement,
+    pd: ParsedDocument,
+    speaker_kind: str = "",
+    refer: Refer | None = None,
+    antecedent: str | None = None,
+) -> list[str]:
     """The conjuncts of a denial of alternatives: denying "A or B" asserts not-A and not-B, and a claim
     contradicts the denial when it contradicts either. Empty for anything else (the proposition is one)."""
     if not st.negated:
@@ -102,8 +223,8 @@ def parts(st: Statement, pd: ParsedDocument, speaker_kind: str = "") -> list[str
     if any(start >= root.idx for start, _, _ in _edits_negate(root)):
         return []  # the negation rewrites the verb itself ("did not approve"): only "had not" is split
     # "had not responded to or approved P" -> "had not approved P" and "had not responded to P"
-    first = build(st, pd, speaker_kind, drop=(root.idx, conj.idx))
-    second = build(st, pd, speaker_kind, drop=(cc.idx, conj.idx + len(conj.text)))
+    first = build(st, pd, speaker_kind, (root.idx, conj.idx), refer, antecedent)
+    second = build(st, pd, speaker_kind, (cc.idx, conj.idx + len(conj.text)), refer, antecedent)
     return [first, second]
 
 
@@ -119,3 +240,22 @@ def _clean(text: str) -> str:
     text = _QUOTE_MARKS.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" ,;:")
     return text[:1].upper() + text[1:] if text else text
+
+
+def subjects(st: Statement, pd: ParsedDocument, speaker_kind: str = "") -> tuple[str, ...]:
+    """The people the subject of ``st``'s main clause names: each person entity in it ("Sayer", "Smith and
+    Jones"), or the speaker for a subject pronoun that is the speaker; empty when it names nobody."""
+    span = _content_span(st, pd)
+    if span is None:
+        return ()
+    subj = next((c for c in span.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.left_edge.i < span.start:
+        return ()
+    people = _FIRST_PERSON if st.kind == "direct" else _THIRD_PERSON
+    if subj.lower_ in people:
+        speaks = people[subj.lower_] == "person" and speaker_kind == "person" and st.speaker_name
+        return (st.speaker_name,) if speaks else ()
+    words = subj.doc[subj.left_edge.i : subj.right_edge.i + 1]
+    if any(t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass", "conj") for t in words):
+        return ()  # "a majority of the council", "Smith and the board": not only people
+    return tuple(person_name(e.text) for e in words.ents if e.label_ == "PERSON")

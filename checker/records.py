@@ -63,6 +63,9 @@ class Statement:
     #: both "he had not responded to P" and "he had not approved P"); empty when it is one claim
     parts: tuple[str, ...] = ()
     reporter: Span | None = None  # "A said B had told them that P": B is the speaker, A the reporter
+    #: the people the proposition's subject names ("Sayer had never backed ..."): what two different people
+    #: did cannot contradict; empty when the subject is no named person
+    subjects: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -110,6 +113,9 @@ class Contradiction:
     #: turned round, into what, and the entailment probability
     opposite: dict[str, Any] | None = None
     via: str = "similar"  # how the pair became a candidate (``Candidate.via``)
+    #: when the score comes from the two main claims compared without their reasons and further clauses
+    #: (``opposite.main_claim``): the two texts and the contradiction probability
+    main_claims: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -118,6 +124,7 @@ class Contradiction:
             "explanation": self.explanation,
             "similarity": round(self.similarity, 4),
             "opposite": self.opposite,
+            "main_claims": self.main_claims,
             "via": self.via,
             "nli": {
                 "a_to_b": {k: round(v, 4) for k, v in self.nli_ab.items()},

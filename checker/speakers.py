@@ -30,7 +30,8 @@ TITLE_WORDS = frozenset(
     prime minister president vice secretary foreign defense defence finance interior strategic affairs
     chancellor premier spokesman spokeswoman spokesperson senator sen. rep. representative governor gov.
     mayor ambassador envoy general gen. chief director chairman chairwoman king queen leader speaker
-    state special adviser advisor czar justice judge attorney commissioner ceo minister's
+    state special adviser advisor czar justice judge attorney commissioner ceo minister's councillor councilor
+    councilman councilwoman
     """.split()
 )
 TITLE_ABBREVIATIONS = {"pm": "prime minister", "fm": "foreign minister", "potus": "president"}
@@ -180,6 +181,11 @@ def _strip_title(name: str) -> str:
     return " ".join(words)
 
 
+def person_name(text: str) -> str:
+    """A person's name as the text gives it, without determiners, titles and honorifics."""
+    return _strip_title(normalize(text))
+
+
 class Resolver:
     """Maps speaker mentions to entities; shared by all documents of one run."""
 
@@ -295,8 +301,10 @@ class Resolver:
         seen = [d for d in idx.descriptions if d[0] < offset and head in (d[1], d[1] + "s")]
         if seen:
             _, _, name, label = max(seen, key=lambda d: d[0])
-            return self._person(normalize(name), doc_id) if label == "PERSON" else self.named(
-                doc_id, name, label, offset
+            return (
+                self._person(normalize(name), doc_id)
+                if label == "PERSON"
+                else self.named(doc_id, name, label, offset)
             )
         if head not in ORG_NOUNS:
             return None
@@ -308,6 +316,23 @@ class Resolver:
             return None
         m = kind[-1]
         return self.named(doc_id, m.text, "ORG", m.start)
+
+    def refer(self, doc_id: str, offset: int, text: str) -> str | None:
+        """The name a definite description inside a statement stands for ("the senator" -> "Ruth Calloway",
+        "the company" -> "Brightcart"), when the document says which; else None."""
+        if not _DEFINITE.match(text.strip() + " ") or not text.split()[-1].islower():
+            return None
+        idx = self.index[doc_id]
+        low = normalize(text).lower()
+        if not low:
+            return None
+        if _is_title(low):
+            found = self._titled(idx, low, offset)
+        else:
+            found = self._described(idx, low, offset)
+        if found is None or found.kind not in ("person", "organization", "place"):
+            return None
+        return found.name
 
     def _fits(self, name: str, pronoun: str) -> bool:
         """ "he" is not a person the text shows to be a woman, nor "she" a man; unknown fits both."""
@@ -456,10 +481,10 @@ def _char_span(pd: ParsedDocument, start: int, end: int):  # noqa: ANN202
 
 
 def resolve(
-    parsed: list[ParsedDocument], statements: list[Statement]
+    parsed: list[ParsedDocument], statements: list[Statement], resolver: Resolver | None = None
 ) -> tuple[list[Statement], list[Speaker]]:
     """Give every statement a speaker entity; "they" with several antecedents splits the statement."""
-    resolver = Resolver(parsed)
+    resolver = resolver or Resolver(parsed)
     by_doc = {pd.document.id: pd for pd in parsed}
     out: list[Statement] = []
     history: dict[str, list[list[Speaker]]] = {}

@@ -157,7 +157,11 @@ def decode(window: Window, tags: Sequence[int]) -> list[tuple[str, int, int]]:
 
 
 def predict(
-    model, tokenizer, texts: Sequence[str], max_length: int = 256, batch_size: int = 32  # noqa: ANN001
+    model,
+    tokenizer,
+    texts: Sequence[str],
+    max_length: int = 256,
+    batch_size: int = 32,  # noqa: ANN001
 ) -> list[list[tuple[str, int, int]]]:
     """Tagged ``(role, start, end)`` spans of each text, by a token-classification model."""
     import torch

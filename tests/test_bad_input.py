@@ -76,8 +76,6 @@ def error_of(result: Any, code: int, *needles: str) -> str:
     return assert_one_line_error(code, result.exit_code, result.stderr, *needles)
 
 
-
-
 def checked(path: Path, *more: Path) -> dict:
     """The JSON report of ``checker check`` on files that must all be checked: exit 0, nothing on stderr."""
     result = cli("check", "-f", "json", str(path), *map(str, more))

@@ -35,7 +35,13 @@ def test_scores_both_directions_and_takes_the_max():
     (c,) = score([Candidate("1", "2", 0.8)], {"1": a, "2": b}, model)
     assert enc.seen[:2] == [(a.proposition, b.proposition), (b.proposition, a.proposition)]
     # then: does the claim entail the denial's opposite (its negation dropped)?
-    assert enc.seen[2:] == [(a.proposition, "Netanyahu had agreed to the plan")]
+    # ... and in the other main verbs of consent, which the model equates more surely in the same words
+    assert enc.seen[2:] == [
+        (a.proposition, "Netanyahu had agreed to the plan"),
+        (a.proposition, "Netanyahu had approved the plan"),
+        (a.proposition, "Netanyahu had accepted the plan"),
+        (a.proposition, "Netanyahu had supported the plan"),
+    ]
     assert c.score == 0.9 and c.reason == "denial"
     assert c.nli_ab["contradiction"] == 0.9 and c.nli_ba["contradiction"] == 0.9
 
@@ -219,8 +225,9 @@ def test_the_same_two_texts_are_scored_once():
     b = make("2", "France", "Netanyahu had agreed to the plan")
     c = make("3", "Netanyahu", "Netanyahu had not agreed to the plan", negated=True)
     found = score([Candidate("1", "3", 0.8), Candidate("2", "3", 0.8)], {"1": a, "2": b, "3": c}, model)
-    # both directions, and whether the claim entails the denial's opposite: three text pairs, once each
-    assert len(enc.seen) == 3 and len(set(enc.seen)) == 3
+    # both directions, and whether the claim entails the denial's opposite (in four consent verbs): six text
+    # pairs, once each
+    assert len(enc.seen) == 6 and len(set(enc.seen)) == 6
     assert [x.score for x in found] == [0.9, 0.9]
 
 
@@ -236,3 +243,29 @@ def test_the_torch_fallback_says_why_once_it_has_loaded(tmp_path, capsys):
     nli = load_nli(str(model), "onnx-int8")
     assert nli.backend == "torch"
     assert "has no int8 ONNX export; using the fp32 torch model" in capsys.readouterr().err
+
+
+class TableEncoder:
+    """The given probabilities for listed text pairs; a faint signal (enough to look further) for the rest."""
+
+    def __init__(self, table):
+        self.table, self.seen = table, []
+
+    def predict(self, pairs, **kw):
+        self.seen += pairs
+        return [self.table.get(p, [0.05, 0.05, 0.9]) for p in pairs]
+
+
+def test_main_claims_are_compared_without_what_else_each_side_adds():
+    a = make("1", "Gazette", "Calloway opposes the pipeline and will vote against it next week")
+    b = make("2", "Grant", "Calloway has backed the pipeline from the start")
+    main = ("Calloway opposes the pipeline", b.proposition)
+    model = NLIModel(TableEncoder({main: [0.9, 0.05, 0.05]}), ("contradiction", "entailment", "neutral"), "f")
+    (c,) = score([Candidate("1", "2", 0.7)], {"1": a, "2": b}, model)
+    assert c.score == 0.9
+    assert c.main_claims == {"a": main[0], "b": main[1], "contradiction": 0.9}
+    assert c.to_dict()["main_claims"] == c.main_claims
+    # nothing to cut on either side: no main-claim view, and the whole pair's score stands
+    short = make("3", "Gazette", "Calloway is against the pipeline")
+    (d,) = score([Candidate("3", "2", 0.7)], {"3": short, "2": b}, model)
+    assert d.main_claims is None and d.score == 0.05

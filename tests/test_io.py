@@ -27,8 +27,6 @@ said, &ldquo;The ceasefire is holding.&rdquo;<br>Next line</p>
 """
 
 
-
-
 def load_one(path: Path, **kw: object) -> Document:
     docs, skipped = load_inputs([str(path)], **kw)
     assert skipped == [], skipped

@@ -1,6 +1,6 @@
 """Opposites of propositions: negation dropped, antonyms swapped, the main claim without its qualifiers."""
 
-from checker.opposite import antonym_pair, main_claim, opposites
+from checker.opposite import antonym_pair, hypotheses, main_claim, opposites, restated
 from checker.records import Span, Statement
 
 
@@ -46,3 +46,22 @@ def test_each_part_of_a_denial_of_alternatives():
 def test_antonym_pair_across_forms():
     assert antonym_pair("Prices rose", "Prices will fall") == ("rise", "fall")
     assert antonym_pair("Prices rose", "Prices rose again") is None
+
+
+def test_a_consent_verb_is_restated_in_the_other_main_ones():
+    assert restated("Netanyahu had agreed to the ceasefire proposal") == [
+        "Netanyahu had approved the ceasefire proposal",
+        "Netanyahu had accepted the ceasefire proposal",
+        "Netanyahu had supported the ceasefire proposal",
+    ]
+    assert restated("Backed by the board") == [
+        "Approved by the board", "Agreed to by the board", "Accepted by the board", "Supported by the board",
+    ]  # fmt: skip
+    assert restated("Exports rose in May") == []
+
+
+def test_hypotheses_are_the_opposites_and_their_restatements():
+    found = hypotheses(statement("The union had not accepted the offer"))
+    assert found[0] == "The union had accepted the offer"
+    assert "The union had agreed to the offer" in found and len(found) == len(set(found)) == 4
+    assert hypotheses(statement("Exports rose in May")) == ["Exports fell in May"]

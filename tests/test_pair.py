@@ -139,3 +139,18 @@ def test_follow_ups_pair_a_contradictions_neighbours_with_its_other_side():
     more = follow_ups([("s1", "s4")], sts, {("s1", "s4")})
     assert more == [(1, 3)]  # the next sentence's quote against the other side; not five sentences on
     assert follow_ups([("s1", "s4")], sts, {("s1", "s4"), ("s2", "s4")}) == []  # already scored
+
+
+def test_what_two_different_people_did_is_not_compared():
+    a = replace(
+        make(0, "d1", "clerk", None, prop="Sayer had never backed the tram"), subjects=("Ahmed Sayer",)
+    )
+    b = replace(
+        make(1, "d2", "paper", None, prop="Pike had backed the airport link"), subjects=("Joran Pike",)
+    )
+    c = replace(make(2, "d3", "Sayer", None, prop="Sayer had backed the tram"), subjects=("Sayer",))
+    d = make(3, "d4", "council", None, prop="A majority of the council had backed the tram")
+    vectors = np.ones((4, 2)) / np.sqrt(2)  # all alike
+    found = {(x.a, x.b) for x in candidates([a, b, c, d], vectors, max_per_statement=5)}
+    assert ("s0", "s1") not in found and ("s1", "s2") not in found  # Sayer vs Pike
+    assert {("s0", "s2"), ("s0", "s3"), ("s1", "s3")} <= found  # one name shared, or not a named person

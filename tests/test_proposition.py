@@ -52,3 +52,45 @@ def test_first_person_in_a_quote_is_the_speaker():
     assert said == "Norvik Paper has no plans to sell the mill"
     # "we" is not one person: a person's "we" stays
     assert prop("“We will win this seat,” Ada Wren said.") == "We will win this seat"
+
+
+def test_an_object_it_is_what_the_previous_statement_was_about():
+    said = run(
+        'Senator Malik Obi said he opposes the data retention bill. "I will vote against it," Obi said.'
+    )
+    assert said[1].proposition == "Obi will vote against the data retention bill"
+
+
+def test_it_in_the_same_content_is_its_object_named_before():
+    (s,) = run("Aides said Senator Ruth Calloway opposes the Northline pipeline and will vote against it.")
+    assert s.proposition == (
+        "Senator Ruth Calloway opposes the Northline pipeline and will vote against the Northline pipeline"
+    )
+
+
+def test_it_on_the_same_verb_as_an_object_is_not_that_object():
+    said = run('The union said it had reached a deal with Harwick Steel. "We shook hands on it," she said.')
+    assert "hands on a deal" in said[1].proposition
+
+
+def test_this_project_is_replaced_but_this_company_is_not():
+    said = run(
+        "Senator Ruth Calloway supports the Northline pipeline, her office said. "
+        '"The senator has backed this project from the start," spokesman Eli Grant said.'
+    )
+    # "the senator" is named as the speakers stage names her; "this project" is the pipeline
+    assert said[1].proposition == "Ruth Calloway has backed the Northline pipeline from the start"
+    said = run(
+        "Orlen Motors has no plans to cut jobs at Brenford, chief executive Diane Mercer said. "
+        '"Brenford is the heart of this company," she said.'
+    )
+    assert said[1].proposition == "Brenford is the heart of this company"
+
+
+def test_subjects_are_the_people_a_proposition_is_about():
+    (s,) = run("The clerk said Councillor Ahmed Sayer had never backed the tram extension.")
+    assert s.subjects == ("Ahmed Sayer",)
+    (s,) = run("Ahmed Sayer said he had never backed the tram extension.")
+    assert s.subjects == ("Ahmed Sayer",)
+    (s,) = run("The clerk said a majority of the council had backed the tram extension.")
+    assert s.subjects == ()

@@ -72,7 +72,7 @@ def test_group_spans_pairs_cues_with_nearest_source_and_content():
                      content=["that taxes will fall", "that they would rise", "“And more,”"])  # fmt: skip
     tagged = [(r, s, e) for r, v in roles.items() for s, e in v]
     groups = attribute.group_spans(tagged, paras)
-    got = [(text[s[0]:s[1]], text[c[0]:c[1]], [text[a:b] for a, b in cs]) for s, c, cs in groups]
+    got = [(text[s[0] : s[1]], text[c[0] : c[1]], [text[a:b] for a, b in cs]) for s, c, cs in groups]
     assert got == [
         ("Trump", "said", ["that taxes will fall"]),
         # a content in a paragraph with no cue of its own continues the last cue before it
@@ -92,7 +92,7 @@ def test_group_spans_give_a_content_to_the_cue_of_its_sentence():
                      content=["that the quay is closed", "repairs start soon"])  # fmt: skip
     tagged = [(r, s, e) for r, v in roles.items() for s, e in v]
     groups = attribute.group_spans(tagged, paras, sentences)
-    got = [(text[c[0]:c[1]], [text[a:b] for a, b in cs]) for _, c, cs in groups]
+    got = [(text[c[0] : c[1]], [text[a:b] for a, b in cs]) for _, c, cs in groups]
     assert got == [("informed", ["that the quay is closed"]), ("said", ["repairs start soon"])]
 
 
@@ -143,8 +143,12 @@ def test_tagged_spans_become_statements_in_checkers_conventions():
 def test_rules_first_keeps_their_statements_and_adds_the_taggers_others():
     text = "“We will win,” he said, “and they will lose.” Polls show that Clinton leads by five points."
     (pd,) = parse([Document("d0", text)], load_spacy())
-    roles = spans_of(text, source=["he", "Polls"], cue=["said", "show"],
-                     content=["“We will win,”", "“and they will lose.”", "that Clinton leads by five points"])
+    roles = spans_of(
+        text,
+        source=["he", "Polls"],
+        cue=["said", "show"],
+        content=["“We will win,”", "“and they will lose.”", "that Clinton leads by five points"],
+    )
     tagged = [(r, s, e) for r, v in roles.items() for s, e in v]  # fmt: skip
     rules = attribute.extract(pd, None)
     both = attribute.extract(pd, tagged, policy="rules")
