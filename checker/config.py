@@ -54,9 +54,10 @@ EMBED_BATCH_SIZE = 32
 
 #: A pair is reported when its contradiction score reaches this.
 CONTRADICTION_THRESHOLD = 0.5
-#: A pair's opposites (``opposite.opposites``) are checked only when NLI gives either direction at least
-#: this contradiction or entailment: a cost bar, set so that about a third of the PolNeAR corpus's candidate
-#: pairs pass it (README "Performance"); the rest the model reads as wholly neutral, about different things.
+#: A pair's opposites (``opposite.hypotheses``) and main claims (``opposite.main_claim``) are checked only
+#: when NLI gives either direction at least this contradiction or entailment: a cost bar, set so that about a
+#: third of the PolNeAR corpus's candidate pairs pass it (README "Performance"); the rest the model reads as
+#: wholly neutral, about different things.
 OPPOSITE_GATE = 0.02
 #: The score given to a pair that states the same quantity or date differently.
 RULE_SCORE = 0.9

@@ -162,5 +162,9 @@ def antonym_pair(a: str, b: str) -> tuple[str, str] | None:
 
 def hypotheses(st: Statement) -> list[str]:
     """What ``infer.score`` asks the model whether the other statement entails: each of ``st``'s opposites,
-    and each restated with the other main verbs of consent (``restated``)."""
-    return list(dict.fromkeys(t for o in opposites(st) for t in (o, *restated(o))))
+    and for a denial each restated with the other main verbs of consent (``restated``): what a denial of
+    consent denies is told in other words by the other side."""
+    found = opposites(st)
+    if not st.negated:
+        return found
+    return list(dict.fromkeys(t for o in found for t in (o, *restated(o))))

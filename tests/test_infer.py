@@ -265,6 +265,16 @@ def test_main_claims_are_compared_without_what_else_each_side_adds():
     assert c.score == 0.9
     assert c.main_claims == {"a": main[0], "b": main[1], "contradiction": 0.9}
     assert c.to_dict()["main_claims"] == c.main_claims
+    # a pair the model reads as wholly neutral is not looked into further (config.OPPOSITE_GATE)
+    quiet = TableEncoder(
+        {
+            (a.proposition, b.proposition): [0.01, 0.01, 0.98],
+            (b.proposition, a.proposition): [0.01, 0.01, 0.98],
+            main: [0.9, 0.05, 0.05],
+        }
+    )
+    (q,) = score([Candidate("1", "2", 0.7)], {"1": a, "2": b}, NLIModel(quiet, model.labels, "f"))
+    assert q.main_claims is None and q.score < 0.02
     # nothing to cut on either side: no main-claim view, and the whole pair's score stands
     short = make("3", "Gazette", "Calloway is against the pipeline")
     (d,) = score([Candidate("3", "2", 0.7)], {"3": short, "2": b}, model)

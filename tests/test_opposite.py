@@ -4,10 +4,10 @@ from checker.opposite import antonym_pair, hypotheses, main_claim, opposites, re
 from checker.records import Span, Statement
 
 
-def statement(prop, parts=()):
+def statement(prop, parts=(), negated=False):
     return Statement(
         id="1", doc_id="d", speaker=Span(0, 1, "x"), cue=Span(0, 1, "x"), content=Span(0, 1, "x"),
-        kind="indirect", sentence=0, proposition=prop, parts=parts,
+        kind="indirect", sentence=0, proposition=prop, parts=parts, negated=negated,
     )  # fmt: skip
 
 
@@ -60,8 +60,12 @@ def test_a_consent_verb_is_restated_in_the_other_main_ones():
     assert restated("Exports rose in May") == []
 
 
-def test_hypotheses_are_the_opposites_and_their_restatements():
-    found = hypotheses(statement("The union had not accepted the offer"))
+def test_hypotheses_are_the_opposites_and_for_a_denial_their_restatements():
+    found = hypotheses(statement("The union had not accepted the offer", negated=True))
     assert found[0] == "The union had accepted the offer"
     assert "The union had agreed to the offer" in found and len(found) == len(set(found)) == 4
+    # not a denial: the opposites only
+    assert hypotheses(statement("The union had not accepted the offer")) == [
+        "The union had accepted the offer"
+    ]
     assert hypotheses(statement("Exports rose in May")) == ["Exports fell in May"]
