@@ -48,7 +48,7 @@ def statements_of(
         voices.setdefault((st.doc_id, st.content.start), set()).add(st.speaker_id)
     final = []
     #: per document, the last statement's sentence and object: what a later "it" refers to
-    topics: dict[str, tuple[int, str | None]] = {}
+    topics: dict[str, tuple[int, str]] = {}
     for st in resolved:
         pd, kind = by_doc[st.doc_id], kinds.get(st.speaker_id, "")
         together = voices[(st.doc_id, st.content.start)]
@@ -64,7 +64,9 @@ def statements_of(
                 voices=tuple(sorted(together)) if len(together) > 1 else (),
             )
         )
-        topics[st.doc_id] = (st.sentence, proposition.topic(st, pd) or before)
+        found = proposition.topic(st, pd)
+        if found:
+            topics[st.doc_id] = (st.sentence, found)
     return parsed, final, people
 
 
