@@ -306,6 +306,11 @@ def _predict(model: NLIModel, pairs: list[tuple[str, str]]) -> list[dict]:
     return [probs[at[p]] for p in pairs]
 
 
+def _contradiction(probs: list[dict], k: int) -> float:
+    """The higher contradiction of the two directions at ``k`` and ``k + 1``."""
+    return max(probs[k]["contradiction"], probs[k + 1]["contradiction"])
+
+
 def score(
     candidates: Sequence[Candidate], statements: dict[str, Statement], model: NLIModel
 ) -> list[Contradiction]:
@@ -332,7 +337,7 @@ def score(
     mains: dict[str, list[str]] = {}  # per statement: its parts' main claims
     views: list[tuple[int, int]] = []  # per candidate: where its main-claim pairs are in ``flips``
     for c, (lo, hi) in zip(candidates, spans, strict=True):
-        i = max(range(lo, hi, 2), key=lambda i: max(probs[i]["contradiction"], probs[i + 1]["contradiction"]))
+        i = max(range(lo, hi, 2), key=lambda i: _contradiction(probs, i))
         best.append(i)
         mine = []
         signal = max(max(p["contradiction"], p["entailment"]) for p in probs[lo:hi])
@@ -368,12 +373,8 @@ def score(
         value = max(ab["contradiction"], ba["contradiction"])
         main_claims = None
         if vhi > vlo:
-
-            def contra(k: int) -> float:
-                return max(flip_probs[k]["contradiction"], flip_probs[k + 1]["contradiction"])
-
-            k = max(range(vlo, vhi, 2), key=contra)
-            main = contra(k)
+            k = max(range(vlo, vhi, 2), key=lambda k: _contradiction(flip_probs, k))
+            main = _contradiction(flip_probs, k)
             if main > value:
                 value = main
                 main_claims = {"a": flips[k][0], "b": flips[k][1], "contradiction": round(main, 4)}

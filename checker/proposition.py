@@ -205,15 +205,8 @@ def parts(
 ) -> list[str]:
     """The conjuncts of a denial of alternatives: denying "A or B" asserts not-A and not-B, and a claim
     contradicts the denial when it contradicts either. Empty for anything else (the proposition is one)."""
-    if not st.negated:
-        return []
-    para = pd.paragraph_at(st.content.start)
-    if para is None or st.content.end > para.end:
-        return []
-    span = para.doc.char_span(
-        st.content.start - para.start, st.content.end - para.start, alignment_mode="expand"
-    )
-    if span is None or not len(span):
+    span = _content_span(st, pd) if st.negated else None
+    if span is None:
         return []
     root = span.root
     conj = next((c for c in root.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")), None)
