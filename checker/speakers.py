@@ -59,7 +59,9 @@ def normalize(text: str) -> str:
 
 def slug(text: str) -> str:
     ascii_ = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    # a name with no ASCII letters or digits ("Ⱥ") still needs an id: its code points
+    return out or "u" + "-".join(f"{ord(ch):x}" for ch in text.strip())
 
 
 @dataclass

@@ -128,3 +128,9 @@ def test_sources_reporting_a_position_are_the_speakers():
     sts = run(text)
     assert [s.speaker_name for s in sts] == ["three aides to the mayor"]
     assert sts[0].content.text.startswith("Mayor Lina Brecht backs")
+
+
+def test_a_name_without_ascii_letters_still_has_an_id():
+    from checker.speakers import slug
+
+    assert slug("Ⱥ") == "u23a" and slug("Élise Roy") == "elise-roy"
