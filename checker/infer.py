@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from checker import config, opposite
+from checker import config, opposite, pair
 from checker.errors import ModelError, UsageError
 from checker.records import Candidate, Contradiction, Statement
 
@@ -209,21 +209,62 @@ def _labels(path: Path, id2label: dict) -> tuple[str, ...]:
     return labels
 
 
-def numbers(text: str) -> dict[str, str]:
-    """``{"people": "630", ...}``: each number keyed by the word it counts."""
+#: words before a number that make it a bound or an estimate: (low, high) as multiples of the number
+_BOUNDS = {
+    "more than": (1.0, float("inf")), "over": (1.0, float("inf")), "above": (1.0, float("inf")),
+    "at least": (1.0, float("inf")), "upwards of": (1.0, float("inf")), "in excess of": (1.0, float("inf")),
+    "fewer than": (0.0, 1.0), "less than": (0.0, 1.0), "under": (0.0, 1.0), "below": (0.0, 1.0),
+    "up to": (0.0, 1.0), "at most": (0.0, 1.0), "no more than": (0.0, 1.0),
+    "nearly": (0.9, 1.0), "almost": (0.9, 1.0), "close to": (0.9, 1.0), "just under": (0.9, 1.0),
+    "about": (0.9, 1.1), "around": (0.9, 1.1), "roughly": (0.9, 1.1), "approximately": (0.9, 1.1),
+    "some": (0.9, 1.1), "an estimated": (0.9, 1.1), "estimated": (0.9, 1.1), "just over": (1.0, 1.1),
+}  # fmt: skip
+#: words before a number that make it a difference, not the count itself ("a majority of 21 votes")
+_DIFFERENCE = ("majority of", "margin of", "lead of", "gap of")
+_BEFORE = re.compile(r"((?:[a-z]+\s+){0,2})$", re.I)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as a statement gives it: the value, and the range it allows ("more than 3,000")."""
+
+    text: str
+    low: float
+    high: float
+
+
+def numbers(text: str) -> dict[str, Figure]:
+    """``{"people": Figure("630", 630, 630), ...}``: each number keyed by the word it counts, with the range
+    a bound or an estimate before it allows ("about 3,400" is 3,060-3,740). A difference ("a majority of
+    21 votes") is not the count and is left out."""
     out = {}
-    for value, pct, word in _NUMBER.findall(text):
+    for m in _NUMBER.finditer(text):
+        value, pct, word = m.groups()
         key = "percent" if pct else (word or "").lower()
-        if key and key not in _NOT_COUNTED:
-            out[key] = _NUMBER_WORDS.get(value.lower(), value.replace(",", ""))
+        if not key or key in _NOT_COUNTED:
+            continue
+        before = _BEFORE.search(text[: m.start()]).group(1).lower().split()
+        lead = " ".join(before)
+        if any(lead.endswith(d) for d in _DIFFERENCE):
+            continue
+        number = _NUMBER_WORDS.get(value.lower(), value.replace(",", ""))
+        try:
+            x = float(number)
+        except ValueError:
+            continue
+        low, high = next((b for w, b in _BOUNDS.items() if lead == w or lead.endswith(" " + w)), (1.0, 1.0))
+        out[key] = Figure(number, x * low, x * high)
     return out
 
 
 def numeric_conflict(a: str, b: str) -> str | None:
+    """The first quantity both texts count (by the word after the number) whose ranges cannot meet:
+    "630 vs 500 people"; "more than 3,000" and "about 3,400" people can both be true."""
     na, nb = numbers(a), numbers(b)
     for key in sorted(na.keys() & nb.keys()):
-        if na[key] != nb[key]:
-            return f"{na[key]} vs {nb[key]} {key}"
+        fa, fb = na[key], nb[key]
+        if fa.high < fb.low or fb.high < fa.low:
+            return f"{fa.text} vs {fb.text} {key}"
     return None
 
 
@@ -367,9 +408,14 @@ def score(
         checks.append(mine)
     flip_probs = _predict(model, flips)
     out = []
-    for c, i, mine, (vlo, vhi) in zip(candidates, best, checks, views, strict=True):
+    for c, i, mine, (vlo, vhi), (lo, hi) in zip(candidates, best, checks, views, spans, strict=True):
         a, b = statements[c.a], statements[c.b]
         ab, ba = probs[i], probs[i + 1]
+        # how surely each side is entailed by the other as it stands: "b" by a (even indices), "a" by b
+        as_said = {
+            "b": max(p["entailment"] for p in probs[lo:hi:2]),
+            "a": max(p["entailment"] for p in probs[lo + 1 : hi : 2]),
+        }
         value = max(ab["contradiction"], ba["contradiction"])
         main_claims = None
         if vhi > vlo:
@@ -379,8 +425,12 @@ def score(
                 value = main
                 main_claims = {"a": flips[k][0], "b": flips[k][1], "contradiction": round(main, 4)}
         turned = None
-        for side, text, lo, hi in mine:
-            entail = max(p["entailment"] for p in flip_probs[lo:hi])
+        for side, text, first, end in mine:
+            entail = max(p["entailment"] for p in flip_probs[first:end])
+            # a premise that entails the statement as much as its opposite tells them apart by nothing
+            # but shared words ("cuts energy use" vs "raises energy use"): no evidence either way
+            if entail <= as_said[side]:
+                continue
             if entail > value and (turned is None or entail > turned["entailment"]):
                 turned = {"of": side, "text": text, "entailment": round(entail, 4)}
         if turned is not None:
@@ -389,7 +439,11 @@ def score(
         kind, why = reason(a, b)
         # the same claim with a different figure or date is a contradiction whatever NLI says; dates
         # need a closer match, since two events on two days are often told in near-identical words
-        if kind == "numeric" and c.similarity >= (0.75 if why.startswith("different dates") else 0.6):
+        if (
+            kind == "numeric"
+            and c.similarity >= (0.75 if why.startswith("different dates") else 0.6)
+            and not pair.different_things(a, b, either=True)
+        ):
             value = max(value, config.RULE_SCORE)
         out.append(Contradiction(a, b, value, ab, ba, c.similarity, kind, why, turned, c.via, main_claims))
     return out

@@ -27,7 +27,30 @@ ANTONYM_FORMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("confirm", "confirmed", "confirms", "confirming"), ("deny", "denied", "denies", "denying")),
     (("allow", "allowed", "allows", "allowing"), ("ban", "banned", "bans", "banning")),
     (("start", "started", "starts", "starting"), ("stop", "stopped", "stops", "stopping")),
-    (("open",), ("closed",)),
+    (("grow", "grew", "grows", "grown", "growing"), ("shrink", "shrank", "shrinks", "shrunk", "shrinking")),
+    (("rise", "rose", "rises", "risen", "rising"), ("drop", "dropped", "drops", "dropped", "dropping")),
+    (("rise", "rose", "rises", "risen", "rising"),
+     ("decline", "declined", "declines", "declined", "declining")),
+    (("raise", "raised", "raises", "raising"), ("cut", "cut", "cuts", "cutting")),
+    (("improve", "improved", "improves", "improving"), ("worsen", "worsened", "worsens", "worsening")),
+    (("strengthen", "strengthened", "strengthens", "strengthening"),
+     ("weaken", "weakened", "weakens", "weakening")),
+    (("convict", "convicted", "convicts", "convicting"), ("acquit", "acquitted", "acquits", "acquitting")),
+    (("uphold", "upheld", "upholds", "upholding"), ("overturn", "overturned", "overturns", "overturning")),
+    (("impose", "imposed", "imposes", "imposing"), ("lift", "lifted", "lifts", "lifting")),
+    (("resume", "resumed", "resumes", "resuming"), ("suspend", "suspended", "suspends", "suspending")),
+    (("continue", "continued", "continues", "continuing"), ("halt", "halted", "halts", "halting")),
+    (("remain", "remained", "remains", "remaining"), ("leave", "left", "leaves", "leaving")),
+    (("join", "joined", "joins", "joining"), ("quit", "quit", "quits", "quitting")),
+    (("include", "included", "includes", "including"), ("exclude", "excluded", "excludes", "excluding")),
+    (("open", "opened", "opens", "opening"), ("close", "closed", "closes", "closing")),
+    (("present",), ("absent",)),
+    (("profit",), ("loss",)),
+    (("surplus",), ("deficit",)),
+    (("larger", "bigger", "stronger"), ("smaller", "smaller", "weaker")),
+    (("lawful",), ("unlawful",)),
+    (("possible",), ("impossible",)),
+    (("aware",), ("unaware",)),
     (("more",), ("fewer",)),
     (("safe",), ("unsafe",)),
     (("legal",), ("illegal",)),
@@ -89,15 +112,23 @@ def _drop_negation(text: str) -> str | None:
     return re.sub(r"\s+", " ", out).strip() if n else None
 
 
-def _swap_antonym(text: str) -> str | None:
-    """``text`` with its first antonym-lexicon word swapped ("rose" -> "fell"); None when it has none."""
+#: At most this many antonym swaps of one claim are checked, one word each ("stay open": "leave", "closed").
+MAX_SWAPS = 2
+
+
+def _swap_antonyms(text: str) -> list[str]:
+    """``text`` with one antonym-lexicon word swapped ("rose" -> "fell"), for each of its first
+    ``MAX_SWAPS`` such words."""
+    out = []
     for m in _WORD.finditer(text):
         swap = SWAP.get(m.group(0).lower())
         if swap:
             if m.group(0)[0].isupper():
                 swap = swap.capitalize()
-            return text[: m.start()] + swap + text[m.end() :]
-    return None
+            out.append(text[: m.start()] + swap + text[m.end() :])
+            if len(out) == MAX_SWAPS:
+                break
+    return out
 
 
 #: Where a proposition's main claim ends and its reasons, circumstances or further claims begin.
@@ -143,9 +174,8 @@ def opposites(st: Statement) -> list[str]:
     found = []
     for part in st.parts or (st.proposition,):
         for claim in dict.fromkeys((part, main_claim(part))):
-            flipped = _drop_negation(claim) or _swap_antonym(claim)
-            if flipped:
-                found.append(flipped)
+            dropped = _drop_negation(claim)
+            found += [dropped] if dropped else _swap_antonyms(claim)
     return list(dict.fromkeys(t for t in found if t and t != st.proposition))
 
 

@@ -53,6 +53,16 @@ def different_people(a: Statement, b: Statement) -> bool:
     return not words_a & {w for name in b.subjects for w in name.lower().split()}
 
 
+def different_things(a: Statement, b: Statement, *, either: bool = False) -> bool:
+    """The two subjects are things of one kind told apart by different words: "Marlow town council" and
+    "Estfield district council", Brightwell's profit and Carmody's. With ``either``, a word on one side
+    alone is enough ("Machinery exports" vs "Exports": a part is not the whole, so its figure differs)."""
+    if not (a.thing and b.thing) or a.thing[0] != b.thing[0]:
+        return False
+    only_a, only_b = set(a.thing[1:]) - set(b.thing[1:]), set(b.thing[1:]) - set(a.thing[1:])
+    return bool(only_a or only_b) if either else bool(only_a and only_b)
+
+
 def _one_voice(a: Statement, b: Statement) -> bool:
     return bool(set(a.voices or (a.speaker_id,)) & set(b.voices or (b.speaker_id,)))
 
@@ -148,7 +158,9 @@ def candidates(
                     break
                 if j == i or not comparable(statements[i], statements[j]):
                     continue
-                if different_people(statements[i], statements[j]):
+                if different_people(statements[i], statements[j]) or different_things(
+                    statements[i], statements[j]
+                ):
                     continue
                 shared = tuple(sorted(keys[i] & keys[j]))
                 if sim >= min_similarity:
@@ -206,7 +218,7 @@ def follow_ups(
                 near = abs(sk.sentence - sx.sentence) <= sentences
                 if k == x or not near or sk.kind not in QUOTED or not comparable(sk, statements[y]):
                     continue
-                if different_people(sk, statements[y]):
+                if different_people(sk, statements[y]) or different_things(sk, statements[y]):
                     continue
                 a, b = (k, y) if k < y else (y, k)
                 ids = (statements[a].id, statements[b].id)

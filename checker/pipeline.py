@@ -61,6 +61,7 @@ def statements_of(
                 proposition=proposition.build(st, pd, kind, refer=refer, antecedent=before),
                 parts=tuple(proposition.parts(st, pd, kind, refer, before)),
                 subjects=proposition.subjects(st, pd, kind),
+                thing=proposition.thing(st, pd, kind),
                 voices=tuple(sorted(together)) if len(together) > 1 else (),
             )
         )

@@ -18,6 +18,9 @@ from checker.speakers import PRONOUNS, person_name
 _NEGATORS = frozenset({"not", "n't", "never"})
 _THIRD_PERSON = {"he": "person", "she": "person", "it": "org", "they": "plural"}
 _FIRST_PERSON = {"i": "person", "we": "org"}
+#: possessive pronouns by the speaker they may stand for, in reported speech and in a quote ("its profit")
+_THIRD_PERSON_POSSESSIVE = {"his": "person", "her": "person", "its": "org", "their": "org"}
+_FIRST_PERSON_POSSESSIVE = {"my": "person", "our": "org"}
 _THIRD_PERSON_VERB = {"am": "is", "'m": "is", "have": "has", "'ve": "has", "do": "does", "are": "is"}
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 #: Nouns "this NOUN" stands in for a matter named before ("this project" = "the Northline pipeline"); "this
@@ -168,8 +171,7 @@ def build(
             people = _FIRST_PERSON if st.kind == "direct" else _THIRD_PERSON
             want = people.get(subj.lower_) if subj is not None else None
             if want and st.speaker_name and _agrees(want, speaker_kind):
-                name = st.speaker.text if st.speaker.text.lower() not in PRONOUNS else st.speaker_name
-                edits.append((subj.idx, subj.idx + len(subj.text), name))
+                edits.append((subj.idx, subj.idx + len(subj.text), _name(st)))
                 verb = subj.nbor() if subj.i + 1 < len(subj.doc) else None
                 if st.kind == "direct" and verb is not None and verb.lower_ in _THIRD_PERSON_VERB:
                     # "I am" -> "Obi is", "I have" -> "Obi has"
@@ -185,6 +187,9 @@ def build(
                 name = refer(para.start + subj.left_edge.idx, subj.doc[subj.left_edge.i : subj.i + 1].text)
                 if name:  # "the senator" -> "Ruth Calloway", as the speakers stage resolves it
                     edits.append((subj.left_edge.idx, subj.idx + len(subj.text), name))
+            owner = _owner(st, subj, speaker_kind)
+            if owner is not None:  # "its third-quarter profit" -> "Brightwell Telecom's third-quarter profit"
+                edits.append((owner.idx, owner.idx + len(owner.text), _possessive(_name(st))))
             edits += [
                 e
                 for e in _references(span, subj, antecedent)
@@ -221,6 +226,27 @@ def parts(
     return [first, second]
 
 
+def _name(st: Statement) -> str:
+    """The speaker as the text names them ("Senator Obi"), or their resolved name behind a pronoun."""
+    return st.speaker.text if st.speaker.text.lower() not in PRONOUNS else st.speaker_name
+
+
+def _possessive(name: str) -> str:
+    return name + ("'" if name.endswith("s") else "'s")
+
+
+def _owner(st: Statement, subj, speaker_kind: str):  # noqa: ANN001, ANN202
+    """The possessive pronoun of the subject that stands for the speaker ("Brightwell said *its* profit
+    rose", "'*Our* sales doubled,' the company said"), or None."""
+    if subj is None or not st.speaker_name:
+        return None
+    mine = _FIRST_PERSON_POSSESSIVE if st.kind == "direct" else _THIRD_PERSON_POSSESSIVE
+    for c in subj.children:
+        if c.dep_ == "poss" and c.lower_ in mine and c.i < subj.i and _agrees(mine[c.lower_], speaker_kind):
+            return c
+    return None
+
+
 def _agrees(pronoun_kind: str, speaker_kind: str) -> bool:
     if pronoun_kind == "person":
         return speaker_kind == "person"
@@ -252,3 +278,28 @@ def subjects(st: Statement, pd: ParsedDocument, speaker_kind: str = "") -> tuple
     if any(t.pos_ == "NOUN" and t.dep_ in ("nsubj", "nsubjpass", "conj") for t in words):
         return ()  # "a majority of the council", "Smith and the board": not only people
     return tuple(person_name(e.text) for e in words.ents if e.label_ == "PERSON")
+
+
+def thing(st: Statement, pd: ParsedDocument, speaker_kind: str = "") -> tuple[str, ...]:
+    """What the subject of ``st``'s main clause is: its head noun, then the names and nouns that tell it
+    apart from other things of that kind ("Marlow town council" -> ("council", "marlow", "town"); "its
+    profit", said by Brightwell Telecom, -> ("profit", "brightwell", "telecom")); empty when the subject is a
+    pronoun or lies outside the content.
+
+    Two councils, or two companies' profits, cannot contradict each other (``pair.different_things``)."""
+    span = _content_span(st, pd)
+    if span is None:
+        return ()
+    subj = next((c for c in span.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.left_edge.i < span.start or subj.pos_ not in ("NOUN", "PROPN"):
+        return ()
+    marks = set()
+    owner = _owner(st, subj, speaker_kind)
+    for t in subj.subtree:
+        if t.i < subj.i and t.dep_ in ("compound", "poss", "nmod") and t.pos_ in ("NOUN", "PROPN"):
+            marks.add(t.lower_)
+        elif t.i > subj.i and t.pos_ == "PROPN" and t.head.lower_ == "of" and t.head.head.i == subj.i:
+            marks.add(t.lower_)  # "the economy of Ostravia"
+    if owner is not None:  # "its appeal" said by Harlow Athletic is "Harlow Athletic's appeal"
+        marks.update(st.speaker_name.lower().split())
+    return (subj.lemma_.lower(), *sorted(marks))

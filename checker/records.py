@@ -66,6 +66,9 @@ class Statement:
     #: the people the proposition's subject names ("Sayer had never backed ..."): what two different people
     #: did cannot contradict; empty when the subject is no named person
     subjects: tuple[str, ...] = ()
+    #: the subject's head noun and the words that tell it apart ("council", "marlow", "town"), see
+    #: ``proposition.thing``: two councils' votes cannot contradict; empty when the subject is a pronoun
+    thing: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

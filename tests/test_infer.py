@@ -109,11 +109,11 @@ def test_reasons():
 def test_date_rule_needs_a_close_match():
     from checker.infer import date_conflict
 
-    assert date_conflict("Talks resume on Sunday", "Talks resume on Monday") == "Sunday vs Monday"
-    assert date_conflict("Talks resume on Sunday", "Talks resume on Sunday") is None
+    assert date_conflict("Talks begin on Sunday", "Talks begin on Monday") == "Sunday vs Monday"
+    assert date_conflict("Talks begin on Sunday", "Talks begin on Sunday") is None
     assert date_conflict("It began in March 2020", "It began in March 2021") == "2020 vs 2021"
     model = NLIModel(FakeEncoder(), ("contradiction", "entailment", "neutral"), "fake")
-    a, b = make("1", "A", "Talks resume on Sunday"), make("2", "B", "Talks resume on Monday")
+    a, b = make("1", "A", "Talks begin on Sunday"), make("2", "B", "Talks begin on Monday")
     (close,) = score([Candidate("1", "2", 0.9)], {"1": a, "2": b}, model)
     assert close.score >= 0.9 and close.explanation == "different dates: Sunday vs Monday"
     (far,) = score([Candidate("1", "2", 0.7)], {"1": a, "2": b}, model)
