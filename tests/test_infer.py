@@ -279,3 +279,28 @@ def test_main_claims_are_compared_without_what_else_each_side_adds():
     short = make("3", "Gazette", "Calloway is against the pipeline")
     (d,) = score([Candidate("3", "2", 0.7)], {"3": short, "2": b}, model)
     assert d.main_claims is None and d.score == 0.05
+
+
+def test_figures_are_read_with_their_bounds():
+    assert numeric_conflict("More than 3,000 people marched", "About 3,400 people joined the march") is None
+    assert numeric_conflict("Fewer than 200 people came", "250 people came") == "200 vs 250 people"
+    assert numeric_conflict("Nearly 50 people were hurt", "48 people were hurt") is None
+    assert numeric_conflict("About 3,000 people marched", "3,400 people marched") == "3000 vs 3400 people"
+    # a majority is a difference of two counts, not a count
+    assert numeric_conflict("It passed by 118 votes to 97", "It passed with a majority of 21 votes") is None
+
+
+def test_an_opposite_counts_only_when_entailed_more_than_the_statement_itself():
+    class Lexical:
+        """Reads any two sentences about thermostats as entailing each other, whatever the verb."""
+
+        def predict(self, pairs, **kw):
+            return [
+                [0.05, 0.9, 0.05] if "thermostat" in a and "thermostat" in b else [0, 0, 1] for a, b in pairs
+            ]
+
+    model = NLIModel(Lexical(), ("contradiction", "entailment", "neutral"), "fake")
+    a = make("1", "Voltwise", "Its smart thermostat cuts household energy use by 30 percent")
+    b = make("2", "Voltwise", "Its thermostat cuts energy use by 30 percent", date="2025-02-01")
+    (c,) = score([Candidate("1", "2", 0.9)], {"1": a, "2": b}, model)
+    assert c.opposite is None and c.score < 0.5  # "raises energy use" is entailed no more than "cuts"

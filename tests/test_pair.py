@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.pair import anchors, candidates, comparable, count_comparable, follow_ups
+from checker.pair import anchors, candidates, comparable, count_comparable, different_things, follow_ups
 from checker.records import Span, Statement
 
 
@@ -154,3 +154,25 @@ def test_what_two_different_people_did_is_not_compared():
     found = {(x.a, x.b) for x in candidates([a, b, c, d], vectors, max_per_statement=5)}
     assert ("s0", "s1") not in found and ("s1", "s2") not in found  # Sayer vs Pike
     assert {("s0", "s2"), ("s0", "s3"), ("s1", "s3")} <= found  # one name shared, or not a named person
+
+
+def test_two_things_of_one_kind_told_apart_are_not_compared():
+    marlow = replace(
+        make(0, "d1", "a", None, prop="Marlow town council voted to approve"),
+        thing=("council", "marlow", "town"),
+    )
+    estfield = replace(
+        make(1, "d2", "b", None, prop="Estfield district council voted to reject"),
+        thing=("council", "district", "estfield"),
+    )
+    council = replace(make(2, "d3", "c", None, prop="The council voted to reject"), thing=("council",))
+    exports = replace(make(3, "d4", "d", None, prop="Exports rose 3 percent"), thing=("export",))
+    machinery = replace(
+        make(4, "d5", "e", None, prop="Machinery exports fell 2 percent"), thing=("export", "machinery")
+    )
+    assert different_things(marlow, estfield)
+    assert not different_things(marlow, council)  # one side only says which council: it may be the same
+    assert not different_things(exports, machinery) and different_things(exports, machinery, either=True)
+    vectors = np.ones((3, 2)) / np.sqrt(2)
+    found = {(x.a, x.b) for x in candidates([marlow, estfield, council], vectors, max_per_statement=5)}
+    assert found == {("s0", "s2"), ("s1", "s2")}

@@ -94,3 +94,13 @@ def test_subjects_are_the_people_a_proposition_is_about():
     assert s.subjects == ("Ahmed Sayer",)
     (s,) = run("The clerk said a majority of the council had backed the tram extension.")
     assert s.subjects == ()
+
+
+def test_thing_is_the_subjects_kind_and_what_tells_it_apart():
+    (s,) = run("The clerk said Marlow town council had approved the car park.")
+    assert s.thing == ("council", "marlow", "town")
+    (s,) = run("Brightwell Telecom said its third-quarter profit rose 12 percent.")
+    assert s.proposition == "Brightwell Telecom's third-quarter profit rose 12 percent"
+    assert s.thing[0] == "profit" and {"brightwell", "telecom"} <= set(s.thing)
+    (s,) = run("Ahmed Sayer said he had never backed the tram extension.")
+    assert s.thing == ()  # a pronoun: the speaker, not a kind of thing
