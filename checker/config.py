@@ -59,8 +59,13 @@ CONTRADICTION_THRESHOLD = 0.5
 #: third of the PolNeAR corpus's candidate pairs pass it (README "Performance"); the rest the model reads as
 #: wholly neutral, about different things.
 OPPOSITE_GATE = 0.02
-#: The score given to a pair that states the same quantity or date differently.
+#: The score given to a pair that states the same quantity or date differently, or the same claim with a
+#: word swapped for its antonym (``opposite.ANTONYM_FORMS``) ...
 RULE_SCORE = 0.9
+#: ... when the two propositions are at least this similar and neither is negated ("Varden Rail has won
+#: the contract for the Ashby lines" vs "Varden Rail lost the tender for the Ashby lines", 0.80). On eval/'s
+#: dev split no pair of different claims with an antonym reached 0.70.
+ANTONYM_MIN_SIMILARITY = 0.75
 #: Candidate pairs: cosine similarity of the propositions' embeddings at least this ...
 PAIR_MIN_SIMILARITY = 0.45
 #: ... or at least this when the two share a named entity or a number.
@@ -75,6 +80,10 @@ PAIR_MAX_PER_STATEMENT = 3
 PAIR_MIN_PER_STATEMENT = 1
 #: A pair kept only as a nearest neighbour (below both similarity bars) is reported from this score.
 NEAREST_THRESHOLD = 0.95
+#: A pair with no sign of contradiction but the model's reading (reason "other": no denial, negation,
+#: antonym, figure or same speaker) is reported from this score. On eval/'s dev split (102 cases, 2026-11-25)
+#: 6 of its 8 "other" false alarms scored 0.51-0.84 and its 4 right ones 0.90 and more.
+UNCUED_THRESHOLD = 0.85
 #: Once a pair is found contradictory, what each side's speaker said within this many sentences of it is
 #: scored against the other side too (``pair.follow_ups``).
 FOLLOW_UP_SENTENCES = 2

@@ -445,13 +445,29 @@ def score(
             and not pair.different_things(a, b, either=True)
         ):
             value = max(value, config.RULE_SCORE)
+        elif _same_claim_opposite_word(a, b, c.similarity):
+            value = max(value, config.RULE_SCORE)
         out.append(Contradiction(a, b, value, ab, ba, c.similarity, kind, why, turned, c.via, main_claims))
     return out
 
 
+def _same_claim_opposite_word(a: Statement, b: Statement, similarity: float) -> bool:
+    """One claim told with a word and its antonym ("won the contract" vs "lost the tender"), neither side
+    negated (a negation may turn the antonym back: "is not opposed" vs "supports")."""
+    return (
+        similarity >= config.ANTONYM_MIN_SIMILARITY
+        and not (_NEGATION.search(a.proposition) or _NEGATION.search(b.proposition))
+        and opposite.antonym_pair(a.proposition, b.proposition) is not None
+        and not pair.different_things(a, b)
+    )
+
+
 def reportable(c: Contradiction, threshold: float) -> bool:
     """Whether ``c`` is reported at ``threshold``. A pair kept only as a nearest neighbour, with little in
-    common, needs ``config.NEAREST_THRESHOLD`` too: NLI over-reads unrelated sentences as contradictory."""
+    common, needs ``config.NEAREST_THRESHOLD`` too, and one with no cue but the model's reading (reason
+    "other") ``config.UNCUED_THRESHOLD``: NLI over-reads unrelated sentences as contradictory."""
     if c.via == "nearest":
-        return c.score >= max(threshold, config.NEAREST_THRESHOLD)
+        threshold = max(threshold, config.NEAREST_THRESHOLD)
+    if c.reason == "other":
+        threshold = max(threshold, config.UNCUED_THRESHOLD)
     return c.score >= threshold

@@ -304,3 +304,24 @@ def test_an_opposite_counts_only_when_entailed_more_than_the_statement_itself():
     b = make("2", "Voltwise", "Its thermostat cuts energy use by 30 percent", date="2025-02-01")
     (c,) = score([Candidate("1", "2", 0.9)], {"1": a, "2": b}, model)
     assert c.opposite is None and c.score < 0.5  # "raises energy use" is entailed no more than "cuts"
+
+
+def test_one_claim_with_an_antonym_is_a_contradiction_whatever_the_model_says():
+    class Unsure:
+        def predict(self, pairs, **kw):
+            return [[0.3, 0.1, 0.6] for _ in pairs]
+
+    model = NLIModel(Unsure(), ("contradiction", "entailment", "neutral"), "fake")
+    a = make("1", "A", "Varden Rail has won the contract for the Ashby lines")
+    b = make("2", "B", "Varden Rail lost the tender for the Ashby lines")
+    (c,) = score([Candidate("1", "2", 0.8)], {"1": a, "2": b}, model)
+    assert c.score >= 0.9 and c.reason == "antonym"
+    (far,) = score([Candidate("1", "2", 0.6)], {"1": a, "2": b}, model)  # too different to be one claim
+    assert far.score < 0.5
+    negated = make("3", "C", "The union is not opposed to the wind farm")
+    (n,) = score(
+        [Candidate("1", "3", 0.9)],
+        {"1": make("1", "A", "The union supports the wind farm"), "3": negated},
+        model,
+    )
+    assert n.score < 0.5
