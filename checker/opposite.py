@@ -98,8 +98,18 @@ _NEGATOR = re.compile(r"\b(?:won't|can't|cannot|shan't)\b|\b(not|never)\s+|n't\b
 _WORD = re.compile(r"[A-Za-z]+")
 
 
+#: a negative subject and what it says when the claim is turned round ("None of its planes" -> "Some of")
+_NEGATIVE_SUBJECT = re.compile(r"^(none of|no one|nobody|nothing|no)\s+", re.I)
+_SOME = {"none of": "some of", "no one": "someone", "nobody": "somebody", "nothing": "something", "no": ""}
+
+
 def _drop_negation(text: str) -> str | None:
-    """``text`` with its negators removed ("had never agreed" -> "had agreed"); None when it has none."""
+    """``text`` with its negators removed ("had never agreed" -> "had agreed", "No one was hurt" -> "Someone
+    was hurt"); None when it has none."""
+    m = _NEGATIVE_SUBJECT.match(text)
+    if m:
+        rest = (_SOME[m.group(1).lower()] + " " + text[m.end() :]).strip()
+        return rest[:1].upper() + rest[1:]
 
     def repl(m: re.Match) -> str:
         word = m.group(0)

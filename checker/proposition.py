@@ -59,6 +59,19 @@ def _edits_negate(root) -> list[tuple[int, int, str]]:  # noqa: ANN001
     return []
 
 
+#: a subject of "any" turned into its negative: denying "any of them had" asserts "none of them had"
+_NO_ANY = {"any": "none", "anyone": "no one", "anybody": "nobody", "anything": "nothing"}
+
+
+def _edits_negate_any(subj) -> list[tuple[int, int, str]]:  # noqa: ANN001
+    """Edits that negate a clause whose subject is "any ..." by its subject ("any customer data" -> "no
+    customer data", "anyone" -> "no one"); empty when the subject has no "any"."""
+    if subj.lower_ in _NO_ANY:
+        return [(subj.idx, subj.idx + len(subj.text), _NO_ANY[subj.lower_])]
+    det = next((c for c in subj.children if c.dep_ == "det" and c.lower_ == "any"), None)
+    return [(det.idx, det.idx + len(det.text), "no")] if det is not None else []
+
+
 def _apply(text: str, base: int, edits: list[tuple[int, int, str]]) -> str:
     for start, end, repl in sorted(edits, reverse=True):
         s, e = start - base, end - base
@@ -161,12 +174,14 @@ def build(
         span = _content_span(st, pd)
         if span is not None:
             root = span.root
+            subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if st.negated:
-                negation = _edits_negate(root)
+                # "denied that any of its planes had been grounded" -> "None of its planes had been grounded"
+                negation = _edits_negate_any(subj) if subj is not None else []
+                negation = negation or _edits_negate(root)
                 if not negation:
                     return f"It is not true that {_clean(text)}"
                 edits += negation
-            subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             # who the subject pronoun is: the speaker, for "he" in reported speech and "I"/"we" in a quote
             people = _FIRST_PERSON if st.kind == "direct" else _THIRD_PERSON
             want = people.get(subj.lower_) if subj is not None else None
@@ -241,8 +256,8 @@ def _owner(st: Statement, subj, speaker_kind: str):  # noqa: ANN001, ANN202
     if subj is None or not st.speaker_name:
         return None
     mine = _FIRST_PERSON_POSSESSIVE if st.kind == "direct" else _THIRD_PERSON_POSSESSIVE
-    for c in subj.children:
-        if c.dep_ == "poss" and c.lower_ in mine and c.i < subj.i and _agrees(mine[c.lower_], speaker_kind):
+    for c in subj.subtree:  # "its profit", "any of its aircraft"
+        if c.dep_ == "poss" and c.lower_ in mine and _agrees(mine[c.lower_], speaker_kind):
             return c
     return None
 

@@ -69,3 +69,11 @@ def test_hypotheses_are_the_opposites_and_for_a_denial_their_restatements():
         "The union had accepted the offer"
     ]
     assert hypotheses(statement("Exports rose in May")) == ["Exports fell in May"]
+
+
+def test_a_negative_subject_turned_round():
+    assert opposites(statement("None of its aircraft had been grounded")) == [
+        "Some of its aircraft had been grounded"
+    ]
+    assert opposites(statement("No one was hurt")) == ["Someone was hurt"]
+    assert opposites(statement("No customer data was accessed")) == ["Customer data was accessed"]

@@ -104,3 +104,13 @@ def test_thing_is_the_subjects_kind_and_what_tells_it_apart():
     assert s.thing[0] == "profit" and {"brightwell", "telecom"} <= set(s.thing)
     (s,) = run("Ahmed Sayer said he had never backed the tram extension.")
     assert s.thing == ()  # a pronoun: the speaker, not a kind of thing
+
+
+def test_denying_any_asserts_none():
+    (s,) = run("Solvara Airlines on Tuesday flatly denied that any of its aircraft had been grounded.")
+    assert s.proposition == "None of Solvara Airlines' aircraft had been grounded"
+    assert prop("The police denied that anyone was hurt.") == "No one was hurt"
+    assert (
+        prop("Brightcart denied that any customer data had been accessed.")
+        == "No customer data had been accessed"
+    )
