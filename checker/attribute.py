@@ -425,6 +425,17 @@ def _cut_mid_clause(text: str, end: int, limit: int) -> bool:
     return bool(rest) and rest[0].isalnum()
 
 
+def _is_clause(pd: ParsedDocument, span: Span) -> bool:
+    """Whether a source span is headed by a verb: a clause, which no speaker is ("People who were there" is
+    headed by its noun)."""
+    toks = _tokens_in(pd, span.start, span.end)
+    if not toks:
+        return False
+    inside = {t.i for t in toks}
+    heads = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+    return any(t.pos_ in ("VERB", "AUX") for t in heads)
+
+
 def _merge(pd: ParsedDocument, tagged: list[Statement], rules: list[Statement]) -> list[Statement]:
     """The tagger's statements, with the rules' where the rules see structure the tagger's spans lack.
 
@@ -479,6 +490,14 @@ def _merge(pd: ParsedDocument, tagged: list[Statement], rules: list[Statement]) 
             later.append((r, hits))
             for i in hits:
                 t = tagged[i]
+                if (
+                    _touch(_rng(r.cue), _rng(t.cue))
+                    and _is_clause(pd, t.speaker)
+                    and not _is_clause(pd, r.speaker)
+                ):
+                    # "The people, who spoke ... because the inspections have not been made public, said": the
+                    # tagger took the end of the relative clause for the source; the parse's subject stands
+                    t.speaker = r.speaker
                 if (
                     _touch(_rng(r.cue), _rng(t.cue))
                     and r.content.start <= t.content.start

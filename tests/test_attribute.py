@@ -188,3 +188,24 @@ def test_rule_speaker_takes_the_name_in_apposition_to_a_description():
     (pd,) = parse([Document("d0", text)], load_spacy())
     speakers = [s.speaker.text for s in _rule_statements(pd)]
     assert speakers == ["The city's fire chief, Omar Haddad", "Omar Haddad"]
+
+
+def test_a_clause_is_no_speaker():
+    from checker import segment
+    from checker.attribute import _is_clause
+    from checker.nlp import load_spacy
+    from checker.records import Document, Span
+
+    text = (
+        "The people, who spoke on condition of anonymity because the inspections have not been made public, "
+        "said the airline had brought in engineers. People who were at the meeting said the plan was dead."
+    )
+    (pd,) = segment.parse([Document("d0", text)], load_spacy())
+
+    def span(words: str) -> Span:
+        start = text.index(words)
+        return Span(start, start + len(words), words)
+
+    assert _is_clause(pd, span("inspections have not been made public"))  # what the tagger once took
+    assert not _is_clause(pd, span("The people"))
+    assert not _is_clause(pd, span("People who were at the meeting"))  # a noun with its relative clause
