@@ -388,6 +388,8 @@ def score(
                 if st.id not in turned_round:  # a statement is in many candidates: turn it round once
                     turned_round[st.id] = opposite.hypotheses(st)
                 for text in turned_round[st.id]:
+                    if not opposite.answers(st.proposition, text, other.proposition):
+                        continue
                     first = len(flips)
                     # the other statement as premise: a claim that entails P contradicts a denial of P
                     flips += [(piece, text) for piece in _pieces(other)]

@@ -1,6 +1,6 @@
 """Opposites of propositions: negation dropped, antonyms swapped, the main claim without its qualifiers."""
 
-from checker.opposite import antonym_pair, hypotheses, main_claim, opposites, restated
+from checker.opposite import answers, antonym_pair, hypotheses, main_claim, opposites, restated
 from checker.records import Span, Statement
 
 
@@ -77,3 +77,11 @@ def test_a_negative_subject_turned_round():
     ]
     assert opposites(statement("No one was hurt")) == ["Someone was hurt"]
     assert opposites(statement("No customer data was accessed")) == ["Customer data was accessed"]
+
+
+def test_an_antonym_swap_is_asked_only_of_a_claim_that_uses_the_antonym():
+    assert answers("Exports rose in May", "Exports fell in May", "Exports fell 2 percent in May")
+    assert answers("Exports rose in May", "Exports fell in May", "Exports dropped in May") is False
+    # a dropped negation and a verb of consent restated are always asked
+    assert answers("He had not agreed to the plan", "He had agreed to the plan", "He signed it")
+    assert answers("He had not approved the plan", "He had accepted the plan", "He signed it")
