@@ -64,7 +64,7 @@ OPPOSITE_GATE = 0.02
 RULE_SCORE = 0.9
 #: ... when the two propositions are at least this similar and neither is negated ("Varden Rail has won
 #: the contract for the Ashby lines" vs "Varden Rail lost the tender for the Ashby lines", 0.80). On eval/'s
-#: dev split no pair of different claims with an antonym reached 0.70.
+#: dev split no unnegated pair of different claims with an antonym reached 0.70.
 ANTONYM_MIN_SIMILARITY = 0.75
 #: Candidate pairs: cosine similarity of the propositions' embeddings at least this ...
 PAIR_MIN_SIMILARITY = 0.45

@@ -63,6 +63,11 @@ def different_things(a: Statement, b: Statement, *, either: bool = False) -> boo
     return bool(only_a or only_b) if either else bool(only_a and only_b)
 
 
+def apart(a: Statement, b: Statement) -> bool:
+    """What the two say is about different people or different things of one kind: never a contradiction."""
+    return different_people(a, b) or different_things(a, b)
+
+
 def _one_voice(a: Statement, b: Statement) -> bool:
     return bool(set(a.voices or (a.speaker_id,)) & set(b.voices or (b.speaker_id,)))
 
@@ -158,9 +163,7 @@ def candidates(
                     break
                 if j == i or not comparable(statements[i], statements[j]):
                     continue
-                if different_people(statements[i], statements[j]) or different_things(
-                    statements[i], statements[j]
-                ):
+                if apart(statements[i], statements[j]):
                     continue
                 shared = tuple(sorted(keys[i] & keys[j]))
                 if sim >= min_similarity:
@@ -218,7 +221,7 @@ def follow_ups(
                 near = abs(sk.sentence - sx.sentence) <= sentences
                 if k == x or not near or sk.kind not in QUOTED or not comparable(sk, statements[y]):
                     continue
-                if different_people(sk, statements[y]) or different_things(sk, statements[y]):
+                if apart(sk, statements[y]):
                     continue
                 a, b = (k, y) if k < y else (y, k)
                 ids = (statements[a].id, statements[b].id)
