@@ -276,14 +276,20 @@ def _clean(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def _main_subject(st: Statement, pd: ParsedDocument):  # noqa: ANN202
+    """The subject token of ``st``'s main clause when it lies within the content; else None."""
+    span = _content_span(st, pd)
+    if span is None:
+        return None
+    subj = next((c for c in span.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return None if subj is None or subj.left_edge.i < span.start else subj
+
+
 def subjects(st: Statement, pd: ParsedDocument, speaker_kind: str = "") -> tuple[str, ...]:
     """The people the subject of ``st``'s main clause names: each person entity in it ("Sayer", "Smith and
     Jones"), or the speaker for a subject pronoun that is the speaker; empty when it names nobody."""
-    span = _content_span(st, pd)
-    if span is None:
-        return ()
-    subj = next((c for c in span.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is None or subj.left_edge.i < span.start:
+    subj = _main_subject(st, pd)
+    if subj is None:
         return ()
     people = _FIRST_PERSON if st.kind == "direct" else _THIRD_PERSON
     if subj.lower_ in people:
@@ -302,11 +308,8 @@ def thing(st: Statement, pd: ParsedDocument, speaker_kind: str = "") -> tuple[st
     pronoun or lies outside the content.
 
     Two councils, or two companies' profits, cannot contradict each other (``pair.different_things``)."""
-    span = _content_span(st, pd)
-    if span is None:
-        return ()
-    subj = next((c for c in span.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is None or subj.left_edge.i < span.start or subj.pos_ not in ("NOUN", "PROPN"):
+    subj = _main_subject(st, pd)
+    if subj is None or subj.pos_ not in ("NOUN", "PROPN"):
         return ()
     marks = set()
     owner = _owner(st, subj, speaker_kind)
