@@ -21,6 +21,8 @@ demo: install
 
 test: install
 	$(BIN)/ruff check checker tests models
+	$(BIN)/ruff format --check checker tests models
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -9,8 +9,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from checker.records import Contradiction, Document, Report, Speaker, Statement
+
+if TYPE_CHECKING:
+    from checker.runtime.nli import NLIModel
 
 __version__ = "0.1.0"
 __all__ = ["Contradiction", "Document", "Report", "Speaker", "Statement", "check", "load_nli", "__version__"]
@@ -33,9 +37,9 @@ def check(inputs: str | Document | Sequence[str | Document], *, threshold: float
     return pipeline.check(documents, threshold=threshold, skipped=skipped)
 
 
-def load_nli(path: str | None = None):  # noqa: ANN201 - checker.infer.NLIModel
+def load_nli(path: str | None = None) -> NLIModel:
     """The project's NLI cross-encoder: ``.predict([(premise, hypothesis), ...])`` gives one
     ``{"entailment": p, "neutral": p, "contradiction": p}`` per pair."""
-    from checker.infer import load_nli as _load
+    from checker.runtime.nli import load_nli as _load
 
     return _load(path)

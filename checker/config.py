@@ -7,13 +7,6 @@ from pathlib import Path
 
 from checker.errors import UsageError
 
-# Models are loaded from installed packages or from the project: never from a hub.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 #: The NLI cross-encoder trained by ``models/train_nli.py``. ``CHECKER_NLI_MODEL`` overrides it.

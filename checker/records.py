@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal
+
+#: How a statement is given: a whole quote, a quote within reported speech, reported speech, "according to".
+Kind = Literal["direct", "partial", "indirect", "according_to", "mixed"]
+#: Why two statements contradict: one denies the other, one negates it, different figures or dates, an
+#: antonym, one speaker saying both, or the model's reading alone.
+Reason = Literal["denial", "negation", "numeric", "antonym", "reversal", "other"]
+#: Why a pair was sent to NLI (``pair.candidates``, ``pair.follow_ups``).
+Via = Literal["similar", "shared", "nearest", "follow-up"]
+#: What a speaker is.
+SpeakerKind = Literal["person", "organization", "place", "group", "anonymous", "unresolved"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +49,7 @@ class Sentence:
     text: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Statement:
     """An attributed statement: who (speaker), how (cue), what (content), and what it asserts."""
 
@@ -48,7 +58,7 @@ class Statement:
     speaker: Span
     cue: Span
     content: Span
-    kind: str  # direct | partial | indirect | according_to | mixed
+    kind: Kind
     sentence: int  # index of the sentence holding the cue
     negated: bool = False  # a denial: the statement asserts the negation of its content
     proposition: str = ""  # the asserted proposition, without its attribution frame
@@ -74,14 +84,14 @@ class Statement:
         return asdict(self)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Speaker:
     """One entity behind one or more speaker mentions."""
 
     id: str
     name: str
-    kind: str  # person | organization | place | group | anonymous | unresolved
-    mentions: list[tuple[str, int, int, str]] = field(default_factory=list)  # (doc_id, start, end, text)
+    kind: SpeakerKind
+    mentions: tuple[tuple[str, int, int, str], ...] = ()  # (doc_id, start, end, text)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -99,10 +109,10 @@ class Candidate:
     shared: tuple[str, ...] = ()
     #: why the pair was kept: "similar" (above the similarity bar), "shared" (a lower bar and a shared name
     #: or number), "nearest" (among a statement's nearest neighbours only), "follow-up" (``pair.follow_ups``)
-    via: str = "similar"
+    via: Via = "similar"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Contradiction:
     a: Statement
     b: Statement
@@ -110,12 +120,12 @@ class Contradiction:
     nli_ab: dict[str, float]
     nli_ba: dict[str, float]
     similarity: float
-    reason: str  # denial | negation | numeric | antonym | reversal | other
+    reason: Reason
     explanation: str
     #: when the score comes from one statement entailing the other's opposite: which side ("a" or "b") was
     #: turned round, into what, and the entailment probability
     opposite: dict[str, Any] | None = None
-    via: str = "similar"  # how the pair became a candidate (``Candidate.via``)
+    via: Via = "similar"  # how the pair became a candidate (``Candidate.via``)
     #: when the score comes from the two main claims compared without their reasons and further clauses
     #: (``opposite.main_claim``): the two texts and the contradiction probability
     main_claims: dict[str, Any] | None = None
@@ -138,13 +148,13 @@ class Contradiction:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class DocumentStatus:
     id: str
     source: str | None
     date: str | None
     path: str | None
-    status: str  # checked | skipped
+    status: Literal["checked", "skipped"]
     reason: str = ""  # why it was skipped
     statements: int = 0
     note: str = ""  # a checked document's caveat, e.g. the encoding it was guessed to be in
@@ -153,7 +163,7 @@ class DocumentStatus:
         return asdict(self)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
     documents: list[DocumentStatus]
     statements: list[Statement]
@@ -185,6 +195,6 @@ class Report:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def _repr_html_(self) -> str:
-        from checker.render import to_html
+        from checker.report import to_html
 
         return to_html(self)

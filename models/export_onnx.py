@@ -32,7 +32,11 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 from checker import config  # noqa: E402
-from checker.infer import OnnxCrossEncoder, weights_digest  # noqa: E402
+from checker.runtime import offline  # noqa: E402
+from checker.runtime.nli import weights_digest  # noqa: E402
+from checker.runtime.onnx import OnnxCrossEncoder  # noqa: E402
+
+offline()
 
 CHECK_PAIRS = [
     ("Israel agreed to the truce.", "Israel rejected the truce."),

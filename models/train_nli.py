@@ -110,12 +110,42 @@ AUX = re.compile(
 #: "can't" -> "can", "won't" -> "will", "isn't" -> "is", "was not" -> "was" (one edit per call).
 _CONTRACTED = {"can't": "can", "cannot": "can", "won't": "will", "can’t": "can", "won’t": "will"}
 NEG_FORMS = re.compile(r"\b(can't|can’t|cannot|won't|won’t)|\b(\w+)n['’]t\b|\b(\w+) not\b")
-NEG = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|did|does|do|must) not\b"
-                 r"|n['’]t\b|\bcannot\b")
+NEG = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|will|would|can|could|should|did|does|do|must) not\b"
+    r"|n['’]t\b|\bcannot\b"
+)
 ABBREV_END = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|Sgt|St|Jr|No|vs|U\.S|a\.m|p\.m|[A-Z])\.$")
-LOWERABLE = {"The", "A", "An", "This", "That", "These", "Those", "It", "There", "Its", "Some", "Many", "Most",
-             "Several", "Both", "All", "His", "Her", "Their", "Our", "In", "On", "At", "After", "Before",
-             "He", "She", "They", "We"}
+LOWERABLE = {
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "It",
+    "There",
+    "Its",
+    "Some",
+    "Many",
+    "Most",
+    "Several",
+    "Both",
+    "All",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "In",
+    "On",
+    "At",
+    "After",
+    "Before",
+    "He",
+    "She",
+    "They",
+    "We",
+}
 NUM = re.compile(r"\b\d[\d,]*(?:\.\d+)?\b")
 FRAMES = ["Officials", "The spokesman", "The company", "The White House", "Her campaign", "The ministry"]
 SENT_SPLIT = re.compile(r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<=[.!?])\s+(?=[A-Z])")
@@ -285,7 +315,7 @@ def is_validation(premise: str, hypothesis: str, share: float) -> bool:
 def evaluate(model, sets: dict[str, list[tuple[str, str, str]]], batch_size: int) -> dict[str, dict]:  # noqa: ANN001
     """Accuracy etc. per set, with checker's own metric (gold not_entailment folds neutral+contradiction)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from checker.evaluate import nli_metrics
+    from checker.evaluation.nli import nli_metrics
 
     out = {}
     for name, rows in sets.items():

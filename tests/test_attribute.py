@@ -2,8 +2,8 @@
 
 from stages import check_offsets, run
 
-from checker.attribute import find_quotes
-from checker.segment import paragraphs
+from checker.stages.attribute import find_quotes
+from checker.stages.segment import paragraphs
 
 
 def one(text: str):
@@ -176,25 +176,25 @@ def test_nested_attribution_belongs_to_the_inner_speaker_with_a_reporter():
 
 
 def test_rule_speaker_takes_the_name_in_apposition_to_a_description():
-    from checker.attribute import _rule_statements
-    from checker.nlp import load_spacy
     from checker.records import Document
-    from checker.segment import parse
+    from checker.runtime.parser import load_spacy
+    from checker.stages.attribute.rules import rule_statements
+    from checker.stages.segment import parse
 
     text = (
         "The city's fire chief, Omar Haddad, denied that the blaze was arson. "
         "Omar Haddad, the fire chief, said crews were still on site."
     )
     (pd,) = parse([Document("d0", text)], load_spacy())
-    speakers = [s.speaker.text for s in _rule_statements(pd)]
+    speakers = [s.speaker.text for s in rule_statements(pd)]
     assert speakers == ["The city's fire chief, Omar Haddad", "Omar Haddad"]
 
 
 def test_a_clause_is_no_speaker():
-    from checker import segment
-    from checker.attribute import _is_clause
-    from checker.nlp import load_spacy
     from checker.records import Document, Span
+    from checker.runtime.parser import load_spacy
+    from checker.stages import segment
+    from checker.stages.attribute.merge import is_clause
 
     text = (
         "The people, who spoke on condition of anonymity because the inspections have not been made public, "
@@ -206,6 +206,6 @@ def test_a_clause_is_no_speaker():
         start = text.index(words)
         return Span(start, start + len(words), words)
 
-    assert _is_clause(pd, span("inspections have not been made public"))  # what the tagger once took
-    assert not _is_clause(pd, span("The people"))
-    assert not _is_clause(pd, span("People who were at the meeting"))  # a noun with its relative clause
+    assert is_clause(pd, span("inspections have not been made public"))  # what the tagger once took
+    assert not is_clause(pd, span("The people"))
+    assert not is_clause(pd, span("People who were at the meeting"))  # a noun with its relative clause

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from checker import config
 from checker.cli import app
-from checker.infer import chunks
+from checker.stages.segment import chunks
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.bench import StageTimer, gold_pairs_kept, peak_rss_mb
+from checker.evaluation.bench import StageTimer, gold_pairs_kept, peak_rss_mb
 from checker.records import Candidate
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,7 +16,7 @@ from checker import __version__, pipeline
 from checker.cli import Format, app
 from checker.errors import ModelError
 from checker.records import Document, DocumentStatus, Report
-from checker.render import FORMATS
+from checker.report import FORMATS
 
 runner = CliRunner()
 

@@ -9,15 +9,19 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from checker import config, eval_cases
+from checker import config
 from checker.cli import app
 from checker.errors import InputError
-from checker.eval_cases import CaseRun, GoldStatement
+from checker.evaluation import cases as eval_cases
+from checker.evaluation import end_to_end
+from checker.evaluation.cases import GoldStatement
+from checker.evaluation.end_to_end import CaseRun
 from checker.records import Contradiction, Report, Span, Statement
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,26 +164,25 @@ def gold(speaker: str, start: int = 10, end: int = 30, aliases: tuple[str, ...] 
     ],
 )
 def test_speaker_matches(predicted, name, aliases, expected):
-    assert eval_cases.speaker_matches(predicted, gold(name, aliases=aliases)) is expected
+    assert end_to_end.speaker_matches(predicted, gold(name, aliases=aliases)) is expected
 
 
 def test_overlap_is_a_share_of_the_shorter_span():
-    assert eval_cases.overlap((0, 10), (5, 100)) == 0.5
-    assert eval_cases.overlap((0, 10), (0, 10)) == 1.0
-    assert eval_cases.overlap((0, 10), (10, 20)) == 0.0
-    assert eval_cases.overlap((0, 0), (0, 10)) == 0.0
+    assert end_to_end.overlap((0, 10), (5, 100)) == 0.5
+    assert end_to_end.overlap((0, 10), (0, 10)) == 1.0
+    assert end_to_end.overlap((0, 10), (10, 20)) == 0.0
+    assert end_to_end.overlap((0, 0), (0, 10)) == 0.0
 
 
 def test_match_statement_needs_document_speaker_and_half_overlap():
     g = gold("Ann Lee")
     st = Statement("p", "d", Span(0, 1, "x"), Span(0, 1, "x"), Span(20, 60, "y" * 40), "direct", 0,
                    speaker_name="Lee")  # fmt: skip
-    assert eval_cases.match_statement(st, [g]) == g  # overlap 10 of the shorter 20
-    st.content = Span(21, 60, "y" * 39)
-    assert eval_cases.match_statement(st, [g]) is None
-    st.content = Span(10, 30, "y" * 20)
-    st.doc_id = "other"
-    assert eval_cases.match_statement(st, [g]) is None
+    assert end_to_end.match_statement(st, [g]) == g  # overlap 10 of the shorter 20
+    st = replace(st, content=Span(21, 60, "y" * 39))
+    assert end_to_end.match_statement(st, [g]) is None
+    st = replace(st, content=Span(10, 30, "y" * 20), doc_id="other")
+    assert end_to_end.match_statement(st, [g]) is None
 
 
 # ---------------------------------------------------------------- scoring and metrics
@@ -192,11 +195,11 @@ def case(tmp_path) -> eval_cases.Case:
 
 def test_score_case_counts_a_gold_pair_once_and_a_wrong_pair_as_a_false_alarm(case):
     report = report_for(case, [("s2", "s1", 0.9), ("s1", "s3", 0.7), ("s1", "s2", 0.8), ("s2", "s3", 0.2)])
-    r = eval_cases.score_case(case, report, 0.5)
+    r = end_to_end.score_case(case, report, 0.5)
     assert (r.tp, r.fp, r.fn) == (1, 1, 0)
     assert r.reported[0]["gold"] and r.reported[0]["score"] == 0.9
     assert r.matched_gold == r.matched_predicted == r.predicted_statements == 3
-    high = eval_cases.score_case(case, report, 0.95)
+    high = end_to_end.score_case(case, report, 0.95)
     assert (high.tp, high.fp, high.fn) == (0, 0, 1) and high.missed == [("s1", "s2")]
 
 
@@ -205,10 +208,10 @@ def test_split_metrics(case, tmp_path):
     clean_text = clean_text.replace("contradictions:", "contradictions: []")
     clean = eval_cases.load_case(write_case(tmp_path, "c2", clean_text), "test")
     results = [
-        eval_cases.score_case(case, report_for(case, [("s1", "s3", 0.9), ("s1", "s2", 0.8)]), 0.5),
-        eval_cases.score_case(clean, report_for(clean, [("s1", "s2", 0.6), ("s1", "s3", 0.4)]), 0.5),
+        end_to_end.score_case(case, report_for(case, [("s1", "s3", 0.9), ("s1", "s2", 0.8)]), 0.5),
+        end_to_end.score_case(clean, report_for(clean, [("s1", "s2", 0.6), ("s1", "s3", 0.4)]), 0.5),
     ]
-    m = eval_cases.split_metrics(results)
+    m = end_to_end.split_metrics(results)
     assert m["cases"] == 2 and m["cases_with_contradiction"] == m["cases_without_contradiction"] == 1
     expected = {"precision": round(1 / 3, 4), "recall": 1.0, "f1": 0.5, "tp": 1, "fp": 2, "fn": 0}
     assert m["contradictions"] == expected
@@ -220,14 +223,14 @@ def test_split_metrics(case, tmp_path):
 
 def test_gate_passes_fails_and_is_skipped_without_its_split():
     good = {"test": {"contradictions": {"precision": 0.9, "recall": 0.7}}}
-    assert eval_cases.gate(good, THRESHOLDS)["passed"]
+    assert end_to_end.gate(good, THRESHOLDS)["passed"]
     bad = {"test": {"contradictions": {"precision": 0.9, "recall": 0.5}}}
-    g = eval_cases.gate(bad, THRESHOLDS)
+    g = end_to_end.gate(bad, THRESHOLDS)
     assert not g["passed"] and g["failures"] == ["test contradictions.recall 0.500 < 0.7"]
-    assert eval_cases.gate({"dev": bad["test"]}, THRESHOLDS) == {
+    assert end_to_end.gate({"dev": bad["test"]}, THRESHOLDS) == {
         "split": None, "min": THRESHOLDS["min"], "applied": False, "passed": True, "failures": []
     }  # fmt: skip
-    unsplit = eval_cases.gate({eval_cases.DEFAULT_SPLIT: bad["test"]}, THRESHOLDS)
+    unsplit = end_to_end.gate({eval_cases.DEFAULT_SPLIT: bad["test"]}, THRESHOLDS)
     assert unsplit["applied"] and not unsplit["passed"]
 
 
@@ -243,7 +246,7 @@ def test_evaluate_reports_dev_sweep_and_gate(case, tmp_path):
     dev = eval_cases.load_case(write_case(tmp_path, "d1", CASE_YAML.format(id="d1")), "dev")
     runs = [CaseRun(case, report_for(case, [("s1", "s2", 0.6)]), [], 0.0),
             CaseRun(dev, report_for(dev, [("s1", "s2", 0.45), ("s2", "s3", 0.3)]), [], 0.0)]  # fmt: skip
-    out = eval_cases.evaluate(runs, 0.5, THRESHOLDS)
+    out = end_to_end.evaluate(runs, 0.5, THRESHOLDS)
     assert set(out["splits"]) == {"dev", "test", "all"}
     assert out["splits"]["dev"]["best_threshold"] == 0.45  # the highest threshold with the best dev F1
     assert out["gate"]["passed"] and out["gate"]["split"] == "test"
@@ -265,7 +268,7 @@ def test_cli_json_and_exit_codes(tmp_path, monkeypatch):
     write_case(tmp_path / "test", "t1")
     write_case(tmp_path / "dev", "d1", CASE_YAML.format(id="d1"))
     (tmp_path / "thresholds.json").write_text(json.dumps(THRESHOLDS))
-    monkeypatch.setattr(eval_cases, "run_case", fake_run({"t1": [("s1", "s2", 0.9)]}))
+    monkeypatch.setattr(end_to_end, "run_case", fake_run({"t1": [("s1", "s2", 0.9)]}))
     runner = CliRunner()
     ok = runner.invoke(app, ["eval", "--cases", str(tmp_path), "--format", "json"])
     assert ok.exit_code == 0, ok.output

@@ -5,9 +5,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from checker import evaluate, infer
 from checker.cli import app
 from checker.errors import InputError
+from checker.evaluation import nli as evaluate
+from checker.runtime import nli as runtime_nli
 
 
 def test_three_way_metrics():
@@ -48,8 +49,8 @@ def test_cli_json_keys(tmp_path, monkeypatch):
     f = tmp_path / "x.jsonl"
     f.write_text("".join(json.dumps({"premise": "p", "hypothesis": "h", "label": lab}) + "\n"
                          for lab in ["entailment", "neutral"]))  # fmt: skip
-    fake = infer.NLIModel(Always(), ("contradiction", "entailment", "neutral"), "fake")
-    monkeypatch.setattr(infer, "load_nli", lambda path=None, backend=None: fake)
+    fake = runtime_nli.NLIModel(Always(), ("contradiction", "entailment", "neutral"), "fake")
+    monkeypatch.setattr(runtime_nli, "load_nli", lambda path=None, backend=None: fake)
     result = CliRunner().invoke(app, ["eval", "nli", str(f), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -68,8 +69,10 @@ def test_errors_lists_the_misclassified_pairs(tmp_path, monkeypatch):
     labels = ["entailment", "neutral", "contradiction", "neutral"]
     f.write_text("".join(json.dumps({"premise": f"p{i}", "hypothesis": "h", "label": lab}) + "\n"
                          for i, lab in enumerate(labels)))  # fmt: skip
-    fake = infer.NLIModel(Always(), ("contradiction", "entailment", "neutral"), "fake")  # always entailment
-    monkeypatch.setattr(infer, "load_nli", lambda path=None, backend=None: fake)
+    fake = runtime_nli.NLIModel(
+        Always(), ("contradiction", "entailment", "neutral"), "fake"
+    )  # always entailment
+    monkeypatch.setattr(runtime_nli, "load_nli", lambda path=None, backend=None: fake)
     result = CliRunner().invoke(app, ["eval", "nli", str(f), "--format", "json", "--errors", "2"])
     assert result.exit_code == 0, result.output
     errors = json.loads(result.stdout)["errors"]

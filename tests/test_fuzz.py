@@ -12,14 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stages import check_offsets
 
-from checker.attribute import find_quotes
-from checker.infer import chunks
 from checker.io import decode, html_to_text, load_inputs
-from checker.language import not_english_reason
+from checker.io.language import not_english_reason
 from checker.pipeline import statements_of
 from checker.records import Contradiction, Document, DocumentStatus, Report
-from checker.render import FORMATS, VIEWS, render
-from checker.segment import paragraphs
+from checker.report import FORMATS, VIEWS, render
+from checker.stages.attribute import find_quotes
+from checker.stages.segment import chunks, paragraphs
 
 PIECES = st.sampled_from(
     ["“", "”", '"', "‘", "’", "\n", "\n\n", " said ", " denied that ", "according to ", ", he added.", ". ",

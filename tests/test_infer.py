@@ -2,8 +2,10 @@
 
 import pytest
 
-from checker.infer import NLIModel, numeric_conflict, reason, score
 from checker.records import Candidate, Span, Statement
+from checker.runtime.nli import NLIModel
+from checker.stages.infer import reason, score
+from checker.stages.rules import numeric_conflict
 
 
 class FakeEncoder:
@@ -107,7 +109,7 @@ def test_reasons():
 
 
 def test_date_rule_needs_a_close_match():
-    from checker.infer import date_conflict
+    from checker.stages.rules import date_conflict
 
     assert date_conflict("Talks begin on Sunday", "Talks begin on Monday") == "Sunday vs Monday"
     assert date_conflict("Talks begin on Sunday", "Talks begin on Sunday") is None
@@ -127,7 +129,7 @@ def test_missing_or_corrupt_model_is_a_clear_error(tmp_path):
 
     from checker import config
     from checker.errors import ModelError
-    from checker.infer import load_nli
+    from checker.runtime.nli import load_nli
 
     with pytest.raises(ModelError, match="NLI model not found"):
         load_nli(str(tmp_path / "nope"))
@@ -141,7 +143,7 @@ def test_missing_or_corrupt_model_is_a_clear_error(tmp_path):
 
 
 def test_long_statements_are_split_not_truncated():
-    from checker.infer import chunks
+    from checker.stages.segment import chunks
 
     long = " ".join(f"Sentence number {i} says the ceasefire is holding." for i in range(40))
     pieces = chunks(long, max_words=30)
@@ -167,7 +169,7 @@ def test_a_stale_or_missing_onnx_export_falls_back_to_torch(tmp_path):
     import json
 
     from checker import config
-    from checker.infer import _onnx_file, weights_digest
+    from checker.runtime.nli import _onnx_file, weights_digest
 
     (tmp_path / "model.safetensors").write_bytes(b"new weights")
     assert _onnx_file(tmp_path) == (None, "has no int8 ONNX export")
@@ -183,7 +185,7 @@ def test_a_stale_or_missing_onnx_export_falls_back_to_torch(tmp_path):
 
 def test_an_unknown_backend_is_a_usage_error():
     from checker.errors import UsageError
-    from checker.infer import load_nli
+    from checker.runtime.nli import load_nli
 
     with pytest.raises(UsageError, match="not one of onnx-int8, torch"):
         load_nli(None, "tensorrt")
@@ -204,7 +206,7 @@ def test_onnx_int8_agrees_with_torch_fp32():
     """The int8 export gives the fp32 model's label on clear pairs, with probabilities close to its own."""
     import numpy as np
 
-    from checker.infer import load_nli
+    from checker.runtime.nli import load_nli
 
     pytest.importorskip("onnxruntime")
     fast, ref = load_nli(None, "onnx-int8"), load_nli(None, "torch")
@@ -236,7 +238,7 @@ def test_the_torch_fallback_says_why_once_it_has_loaded(tmp_path, capsys):
     import shutil
 
     from checker import config
-    from checker.infer import load_nli
+    from checker.runtime.nli import load_nli
 
     model = tmp_path / "model"
     shutil.copytree(config.NLI_MODEL_DIR, model, ignore=shutil.ignore_patterns("onnx"))

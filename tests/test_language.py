@@ -1,7 +1,7 @@
 """Texts in other languages are skipped with a reason, never checked by English-only models."""
 
 from checker.io import documents_from_strings
-from checker.language import not_english_reason
+from checker.io.language import not_english_reason
 
 FRENCH = (
     "Le Premier ministre a déclaré jeudi que le gouvernement partageait les objectifs de l'initiative "

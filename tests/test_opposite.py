@@ -1,7 +1,8 @@
 """Opposites of propositions: negation dropped, antonyms swapped, the main claim without its qualifiers."""
 
-from checker.opposite import answers, antonym_pair, hypotheses, main_claim, opposites, restated
 from checker.records import Span, Statement
+from checker.stages.opposite import answers, hypotheses, main_claim, opposites, restated
+from checker.stages.rules import antonym_pair
 
 
 def statement(prop, parts=(), negated=False):

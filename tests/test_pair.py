@@ -7,8 +7,15 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from checker.pair import anchors, candidates, comparable, count_comparable, different_things, follow_ups
 from checker.records import Span, Statement
+from checker.stages.pair import (
+    anchors,
+    candidates,
+    comparable,
+    count_comparable,
+    follow_ups,
+)
+from checker.stages.rules import different_things
 
 
 def make(

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from checker import polnear
 from checker.cli import app
 from checker.errors import InputError
+from checker.evaluation import polnear
 
 TEXT = (
     "Donald Trump said that the wall would be built.\n"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from checker.errors import UsageError
 from checker.records import Document, Report, Span
-from checker.render import FORMATS, render, to_html
+from checker.report import FORMATS, render, to_html
 
 
 def test_fixture_offsets_are_true(report: Report, sample_documents: list[Document]) -> None:
@@ -70,7 +71,7 @@ def test_json_statements_view(report: Report) -> None:
 
 
 def test_statements_without_known_speaker_are_grouped(report: Report) -> None:
-    report.statements[2].speaker_id = ""
+    report.statements[2] = replace(report.statements[2], speaker_id="")
     report.speakers.pop()
     data = json.loads(render(report, "json", view="statements"))
     orphan = data["speakers"][-1]
@@ -96,7 +97,7 @@ def test_table_check(report: Report) -> None:
 
 
 def test_table_statements_keeps_user_markup_literal(report: Report) -> None:
-    report.statements[2].content = Span(0, 22, "[bold]x[/bold] :smile:")
+    report.statements[2] = replace(report.statements[2], content=Span(0, 22, "[bold]x[/bold] :smile:"))
     out = render(report, "table", view="statements", width=160)
     assert "[bold]x[/bold] :smile:" in out
     assert "An official" in out and "anonymous" in out and "20:45" in out
@@ -156,7 +157,9 @@ def test_denial_shows_the_asserted_proposition(report: Report, fmt: str) -> None
 def test_jsonl_lines_survive_unicode_line_breaks(report: Report) -> None:
     # found by tests/test_fuzz.py: a quote holding U+0085 split a JSONL row in two for str.splitlines
     odd = "one\x85two\u2028three\u2029four"
-    report.statements[0].proposition = odd  # the same object as report.contradictions[0].a
+    st = replace(report.statements[0], proposition=odd)
+    report.statements[0] = st
+    report.contradictions[0] = replace(report.contradictions[0], a=st)
     (row,) = [json.loads(line) for line in render(report, "jsonl").splitlines()]
     assert row["a"]["proposition"] == odd
     rows = [json.loads(line) for line in render(report, "jsonl", view="statements").splitlines()]

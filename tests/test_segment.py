@@ -1,6 +1,6 @@
-from checker.nlp import load_spacy
 from checker.records import Document
-from checker.segment import paragraphs, parse
+from checker.runtime.parser import load_spacy
+from checker.stages.segment import paragraphs, parse
 
 
 def test_paragraphs_are_stripped_lines():

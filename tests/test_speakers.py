@@ -131,6 +131,6 @@ def test_sources_reporting_a_position_are_the_speakers():
 
 
 def test_a_name_without_ascii_letters_still_has_an_id():
-    from checker.speakers import slug
+    from checker.stages.speakers import slug
 
     assert slug("Ⱥ") == "u23a" and slug("Élise Roy") == "elise-roy"

@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 import torch
 
-from checker import attribute, config, cues, tagger, tagging
-from checker.nlp import load_spacy
+from checker import config
 from checker.records import Document
-from checker.segment import parse
+from checker.runtime import tagger, tagging
+from checker.runtime.parser import load_spacy
+from checker.stages import attribute, cues
+from checker.stages.segment import parse
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -237,8 +239,8 @@ DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear" / "dev
 def test_gold_spans_survive_the_integration():
     """Statements built from an annotator's own spans score close to 1 against that annotator: what the
     grouping and checker's conventions lose (attributions without a source, coordinated sources split)."""
-    from checker import polnear
-    from checker.eval_attribution import predicted_spans
+    from checker.evaluation import polnear
+    from checker.evaluation.attribution import predicted_spans
 
     articles = polnear.read_dir(DEV, limit=12)
     parsed = parse([Document(a.id, a.text) for a in articles], load_spacy())

@@ -13,65 +13,16 @@ from __future__ import annotations
 import re
 
 from checker.records import Statement
-
-#: Antonym pairs, each side in the forms news text uses (base, past, third person, participles).
-ANTONYM_FORMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    (("approve", "approved", "approves", "approving"), ("reject", "rejected", "rejects", "rejecting")),
-    (("accept", "accepted", "accepts", "accepting"), ("reject", "rejected", "rejects", "rejecting")),
-    (("support", "supported", "supports", "supporting"), ("oppose", "opposed", "opposes", "opposing")),
-    (("rise", "rose", "rises", "risen", "rising"), ("fall", "fell", "falls", "fallen", "falling")),
-    (("increase", "increased", "increases", "increasing"),
-     ("decrease", "decreased", "decreases", "decreasing")),
-    (("win", "won", "wins", "winning"), ("lose", "lost", "loses", "losing")),
-    (("stay", "stayed", "stays", "staying"), ("leave", "left", "leaves", "leaving")),
-    (("confirm", "confirmed", "confirms", "confirming"), ("deny", "denied", "denies", "denying")),
-    (("allow", "allowed", "allows", "allowing"), ("ban", "banned", "bans", "banning")),
-    (("start", "started", "starts", "starting"), ("stop", "stopped", "stops", "stopping")),
-    (("grow", "grew", "grows", "grown", "growing"), ("shrink", "shrank", "shrinks", "shrunk", "shrinking")),
-    (("rise", "rose", "rises", "risen", "rising"), ("drop", "dropped", "drops", "dropped", "dropping")),
-    (("rise", "rose", "rises", "risen", "rising"),
-     ("decline", "declined", "declines", "declined", "declining")),
-    (("raise", "raised", "raises", "raising"), ("cut", "cut", "cuts", "cutting")),
-    (("improve", "improved", "improves", "improving"), ("worsen", "worsened", "worsens", "worsening")),
-    (("strengthen", "strengthened", "strengthens", "strengthening"),
-     ("weaken", "weakened", "weakens", "weakening")),
-    (("convict", "convicted", "convicts", "convicting"), ("acquit", "acquitted", "acquits", "acquitting")),
-    (("uphold", "upheld", "upholds", "upholding"), ("overturn", "overturned", "overturns", "overturning")),
-    (("impose", "imposed", "imposes", "imposing"), ("lift", "lifted", "lifts", "lifting")),
-    (("resume", "resumed", "resumes", "resuming"), ("suspend", "suspended", "suspends", "suspending")),
-    (("continue", "continued", "continues", "continuing"), ("halt", "halted", "halts", "halting")),
-    (("remain", "remained", "remains", "remaining"), ("leave", "left", "leaves", "leaving")),
-    (("join", "joined", "joins", "joining"), ("quit", "quit", "quits", "quitting")),
-    (("include", "included", "includes", "including"), ("exclude", "excluded", "excludes", "excluding")),
-    (("open", "opened", "opens", "opening"), ("close", "closed", "closes", "closing")),
-    (("present",), ("absent",)),
-    (("profit",), ("loss",)),
-    (("surplus",), ("deficit",)),
-    (("larger", "bigger", "stronger"), ("smaller", "smaller", "weaker")),
-    (("lawful",), ("unlawful",)),
-    (("possible",), ("impossible",)),
-    (("aware",), ("unaware",)),
-    (("more",), ("fewer",)),
-    (("safe",), ("unsafe",)),
-    (("legal",), ("illegal",)),
-    (("guilty",), ("innocent",)),
-    (("alive",), ("dead",)),
-    (("true",), ("false",)),
-    (("higher",), ("lower",)),
-    (("succeeded", "succeeds"), ("failed", "fails")),
-)  # fmt: skip
-
-#: word -> its antonym in the same form (the first pairing listed wins: "rejected" -> "approved").
-SWAP: dict[str, str] = {}
-for _left, _right in ANTONYM_FORMS:
-    for _x, _y in zip(_left, _right, strict=True):
-        SWAP.setdefault(_x, _y)
-        SWAP.setdefault(_y, _x)
-
-#: word -> its base form ("rose" -> "rise").
-BASE: dict[str, str] = {form: forms[0] for pair in ANTONYM_FORMS for forms in pair for form in forms}
-#: Antonym pairs by base form ("approve", "reject").
-ANTONYMS: frozenset[frozenset[str]] = frozenset(frozenset((x[0], y[0])) for x, y in ANTONYM_FORMS)
+from checker.stages.rules import (
+    ANTONYMS,
+    CONTRACTED_NEGATIONS,
+    NEGATIVE_SUBJECT,
+    NEGATIVE_SUBJECTS,
+    NEGATOR,
+    SWAP,
+    WORD,
+    bases,
+)
 
 #: Verbs of consent in their forms (base, past, third person, -ing), the preposition included: a denial's
 #: opposite is also put in the others' words, since the model equates near-identical sentences far more
@@ -93,32 +44,23 @@ _CONSENT = re.compile(
 )
 _CONSENT_AT = {f: (g, k) for g, forms in enumerate(CONSENT_FORMS) for k, f in enumerate(forms)}
 
-_CONTRACTED = {"won't": "will", "can't": "can", "cannot": "can", "shan't": "shall"}
-_NEGATOR = re.compile(r"\b(?:won't|can't|cannot|shan't)\b|\b(not|never)\s+|n't\b", re.I)
-_WORD = re.compile(r"[A-Za-z]+")
-
-
-#: a negative subject and what it says when the claim is turned round ("None of its planes" -> "Some of")
-_NEGATIVE_SUBJECT = re.compile(r"^(none of|no one|nobody|nothing|no)\s+", re.I)
-_SOME = {"none of": "some of", "no one": "someone", "nobody": "somebody", "nothing": "something", "no": ""}
-
 
 def _drop_negation(text: str) -> str | None:
     """``text`` with its negators removed ("had never agreed" -> "had agreed", "No one was hurt" -> "Someone
     was hurt"); None when it has none."""
-    m = _NEGATIVE_SUBJECT.match(text)
+    m = NEGATIVE_SUBJECT.match(text)
     if m:
-        rest = (_SOME[m.group(1).lower()] + " " + text[m.end() :]).strip()
+        rest = (NEGATIVE_SUBJECTS[m.group(1).lower()] + " " + text[m.end() :]).strip()
         return rest[:1].upper() + rest[1:]
 
     def repl(m: re.Match) -> str:
         word = m.group(0)
-        if word.lower() in _CONTRACTED:
-            out = _CONTRACTED[word.lower()]
+        if word.lower() in CONTRACTED_NEGATIONS:
+            out = CONTRACTED_NEGATIONS[word.lower()]
             return out.capitalize() if word[0].isupper() else out
         return ""
 
-    out, n = _NEGATOR.subn(repl, text)
+    out, n = NEGATOR.subn(repl, text)
     return re.sub(r"\s+", " ", out).strip() if n else None
 
 
@@ -130,7 +72,7 @@ def _swap_antonyms(text: str) -> list[str]:
     """``text`` with one antonym-lexicon word swapped ("rose" -> "fell"), for each of its first
     ``MAX_SWAPS`` such words."""
     out = []
-    for m in _WORD.finditer(text):
+    for m in WORD.finditer(text):
         swap = SWAP.get(m.group(0).lower())
         if swap:
             if m.group(0)[0].isupper():
@@ -189,30 +131,15 @@ def opposites(st: Statement) -> list[str]:
     return list(dict.fromkeys(t for t in found if t and t != st.proposition))
 
 
-def antonym_pair(a: str, b: str) -> tuple[str, str] | None:
-    """Base forms of an antonym pair with one word in ``a`` and the other in ``b`` ("rise", "fall")."""
-    ba = {BASE[w] for w in _WORD.findall(a.lower()) if w in BASE}
-    bb = {BASE[w] for w in _WORD.findall(b.lower()) if w in BASE}
-    for x in sorted(ba):
-        for y in sorted(bb):
-            if frozenset((x, y)) in ANTONYMS:
-                return x, y
-    return None
-
-
-def _bases(text: str) -> set[str]:
-    return {BASE[w] for w in _WORD.findall(text.lower()) if w in BASE}
-
-
 def answers(proposition: str, hypothesis: str, other: str) -> bool:
     """Whether ``other`` is worth asking about ``hypothesis``, an opposite of ``proposition``: always for a
     negation dropped or a verb of consent restated; for an antonym swapped in ("rose" -> "fell"), only when
     ``other`` uses that antonym in some form. The model equates near-identical sentences, so a claim that
     entails "exports fell" in other words is rarely recognised; asking every neighbour cost 15% more model
     time on PolNeAR and found nothing more on eval/'s dev split."""
-    own = _bases(proposition)
-    swapped = {w for w in _bases(hypothesis) - own if any(frozenset((w, o)) in ANTONYMS for o in own)}
-    return not swapped or bool(swapped & _bases(other))
+    own = bases(proposition)
+    swapped = {w for w in bases(hypothesis) - own if any(frozenset((w, o)) in ANTONYMS for o in own)}
+    return not swapped or bool(swapped & bases(other))
 
 
 def hypotheses(st: Statement) -> list[str]:

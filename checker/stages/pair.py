@@ -11,6 +11,7 @@ import numpy as np
 
 from checker import config
 from checker.records import Candidate, Statement
+from checker.stages.rules import apart
 
 _ENTITY = re.compile(r"\b([A-Z][a-zA-Z’'\-]+(?:\s+[A-Z][a-zA-Z’'\-]+)*)|\b(\d[\d,.]*)\b")
 #: capitalised words that name nothing (a sentence's first word is a name only when not one of these)
@@ -42,30 +43,6 @@ def comparable(a: Statement, b: Statement) -> bool:
     if a.speaker_id != b.speaker_id:
         return True
     return a.doc_id != b.doc_id and (a.date or "") != (b.date or "")
-
-
-def different_people(a: Statement, b: Statement) -> bool:
-    """Both propositions are about named people, and no name is shared: what Sayer did and what Pike did
-    cannot contradict each other ("Sayer never backed the tram" vs "Pike backed the airport link")."""
-    if not (a.subjects and b.subjects):
-        return False
-    words_a = {w for name in a.subjects for w in name.lower().split()}
-    return not words_a & {w for name in b.subjects for w in name.lower().split()}
-
-
-def different_things(a: Statement, b: Statement, *, either: bool = False) -> bool:
-    """The two subjects are things of one kind told apart by different words: "Marlow town council" and
-    "Estfield district council", Brightwell's profit and Carmody's. With ``either``, a word on one side
-    alone is enough ("Machinery exports" vs "Exports": a part is not the whole, so its figure differs)."""
-    if not (a.thing and b.thing) or a.thing[0] != b.thing[0]:
-        return False
-    only_a, only_b = set(a.thing[1:]) - set(b.thing[1:]), set(b.thing[1:]) - set(a.thing[1:])
-    return bool(only_a or only_b) if either else bool(only_a and only_b)
-
-
-def apart(a: Statement, b: Statement) -> bool:
-    """What the two say is about different people or different things of one kind: never a contradiction."""
-    return different_people(a, b) or different_things(a, b)
 
 
 def _one_voice(a: Statement, b: Statement) -> bool:

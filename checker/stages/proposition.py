@@ -9,13 +9,16 @@ contradict "Obi supports the data retention bill" until "it" is the bill."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING
 
-from checker.records import Statement
-from checker.segment import ParsedDocument
-from checker.speakers import PRONOUNS, person_name
+from checker import config
+from checker.records import Speaker, Statement
+from checker.stages.segment import ParsedDocument
+from checker.stages.speakers import PRONOUNS, person_name
 
-_NEGATORS = frozenset({"not", "n't", "never"})
 _THIRD_PERSON = {"he": "person", "she": "person", "it": "org", "they": "plural"}
 _FIRST_PERSON = {"i": "person", "we": "org"}
 #: possessive pronouns by the speaker they may stand for, in reported speech and in a quote ("its profit")
@@ -37,8 +40,12 @@ _NOT_REFERRING = frozenset({"no", "any", "every", "each", "some", "another"})
 Refer = Callable[[int, str], "str | None"]
 _QUOTE_MARKS = re.compile(r"[“”\"‘]|(?<![A-Za-z])’|’(?![A-Za-z])")
 
+if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
 
-def _edits_negate(root) -> list[tuple[int, int, str]]:  # noqa: ANN001
+
+def _edits_negate(root: Token) -> list[tuple[int, int, str]]:
     """Character edits (relative to the parse) that negate the clause headed by ``root``."""
     near = list(root.children) + [
         g for c in root.children if c.dep_ in ("acomp", "attr", "xcomp") for g in c.children
@@ -63,7 +70,7 @@ def _edits_negate(root) -> list[tuple[int, int, str]]:  # noqa: ANN001
 _NO_ANY = {"any": "none", "anyone": "no one", "anybody": "nobody", "anything": "nothing"}
 
 
-def _edits_negate_any(subj) -> list[tuple[int, int, str]]:  # noqa: ANN001
+def _edits_negate_any(subj: Token) -> list[tuple[int, int, str]]:
     """Edits that negate a clause whose subject is "any ..." by its subject ("any customer data" -> "no
     customer data", "anyone" -> "no one"); empty when the subject has no "any"."""
     if subj.lower_ in _NO_ANY:
@@ -80,18 +87,13 @@ def _apply(text: str, base: int, edits: list[tuple[int, int, str]]) -> str:
     return text
 
 
-def _content_span(st: Statement, pd: ParsedDocument):  # noqa: ANN202
+def _content_span(st: Statement, pd: ParsedDocument) -> SpacySpan | None:
     """The parsed tokens of ``st``'s content, when it lies within one paragraph; else None."""
-    para = pd.paragraph_at(st.content.start)
-    if para is None or st.content.end > para.end:
-        return None
-    span = para.doc.char_span(
-        st.content.start - para.start, st.content.end - para.start, alignment_mode="expand"
-    )
+    span = pd.span(st.content.start, st.content.end)
     return span if span is not None and len(span) else None
 
 
-def _object(root):  # noqa: ANN001, ANN202
+def _object(root: Token) -> Token | None:
     """The noun a clause is about besides its subject: its direct object, else its first prepositional
     object ("opposes the bill", "agreed to a pay rise")."""
     for c in root.children:
@@ -105,7 +107,7 @@ def _object(root):  # noqa: ANN001, ANN202
     return None
 
 
-def _phrase(head) -> str:  # noqa: ANN001
+def _phrase(head: Token) -> str:
     """A noun phrase up to its head: "the data retention bill", without what follows the head."""
     return _QUOTE_MARKS.sub("", head.doc[head.left_edge.i : head.i + 1].text)
 
@@ -123,7 +125,7 @@ def topic(st: Statement, pd: ParsedDocument) -> str | None:
     return _phrase(obj)
 
 
-def _references(span, subj, antecedent: str | None) -> list[tuple[int, int, str]]:  # noqa: ANN001
+def _references(span: SpacySpan, subj: Token | None, antecedent: str | None) -> list[tuple[int, int, str]]:
     """Edits that replace an object "it" or "this project" by what it refers to: an object named earlier
     in the same content, else ``antecedent`` (the previous statement's object)."""
     own = _object(span.root)
@@ -250,7 +252,7 @@ def _possessive(name: str) -> str:
     return name + ("'" if name.endswith("s") else "'s")
 
 
-def _owner(st: Statement, subj, speaker_kind: str):  # noqa: ANN001, ANN202
+def _owner(st: Statement, subj: Token | None, speaker_kind: str) -> Token | None:
     """The possessive pronoun of the subject that stands for the speaker ("Brightwell said *its* profit
     rose", "'*Our* sales doubled,' the company said"), or None."""
     if subj is None or not st.speaker_name:
@@ -276,7 +278,7 @@ def _clean(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _main_subject(st: Statement, pd: ParsedDocument):  # noqa: ANN202
+def _main_subject(st: Statement, pd: ParsedDocument) -> Token | None:
     """The subject token of ``st``'s main clause when it lies within the content; else None."""
     span = _content_span(st, pd)
     if span is None:
@@ -321,3 +323,42 @@ def thing(st: Statement, pd: ParsedDocument, speaker_kind: str = "") -> tuple[st
     if owner is not None:  # "its appeal" said by Harlow Athletic is "Harlow Athletic's appeal"
         marks.update(st.speaker_name.lower().split())
     return (subj.lemma_.lower(), *sorted(marks))
+
+
+def annotate(
+    parsed: Sequence[ParsedDocument],
+    statements: Sequence[Statement],
+    people: Sequence[Speaker],
+    refer: Callable[[str, int, str], str | None],
+) -> list[Statement]:
+    """Each statement with what it asserts: its proposition, its conjuncts, whom and what its subject names,
+    and the speakers it is said with one voice by. ``refer(doc_id, offset, text)`` names what a definite
+    description stands for (``speakers.Resolver.refer``)."""
+    kinds = {s.id: s.kind for s in people}
+    by_doc = {pd.document.id: pd for pd in parsed}
+    voices: dict[tuple[str, int], set[str]] = {}
+    for st in statements:
+        voices.setdefault((st.doc_id, st.content.start), set()).add(st.speaker_id)
+    out = []
+    #: per document, the last statement's sentence and object: what a later "it" refers to
+    topics: dict[str, tuple[int, str]] = {}
+    for st in statements:
+        pd, kind = by_doc[st.doc_id], kinds.get(st.speaker_id, "")
+        together = voices[(st.doc_id, st.content.start)]
+        last = topics.get(st.doc_id)
+        before = last[1] if last and 0 <= st.sentence - last[0] <= config.TOPIC_SENTENCES else None
+        in_doc = partial(refer, st.doc_id)
+        out.append(
+            replace(
+                st,
+                proposition=build(st, pd, kind, refer=in_doc, antecedent=before),
+                parts=tuple(parts(st, pd, kind, in_doc, before)),
+                subjects=subjects(st, pd, kind),
+                thing=thing(st, pd, kind),
+                voices=tuple(sorted(together)) if len(together) > 1 else (),
+            )
+        )
+        found = topic(st, pd)
+        if found:
+            topics[st.doc_id] = (st.sentence, found)
+    return out

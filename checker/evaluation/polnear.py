@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.errors import InputError
+from checker.evaluation.metrics import prf
 
 ROLES = ("source", "cue", "content")
 TRIM = " \t\r\n\u00a0.,;:!?\"'“”‘’«»()[]{}—–-…"
@@ -213,9 +214,7 @@ class Counts:
         self.pred += pred * weight
 
     def prf(self) -> dict[str, float]:
-        p = self.tp / self.pred if self.pred else 0.0
-        r = self.tp / self.gold if self.gold else 0.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        p, r, f1 = prf(self.tp, self.pred, self.gold)
         return {"p": round(p, 4), "r": round(r, 4), "f1": round(f1, 4)}
 
 

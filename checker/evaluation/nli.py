@@ -1,17 +1,14 @@
-"""Evaluation commands: ``checker eval nli FILE.jsonl`` (accuracy of the NLI model on labeled pairs)."""
+"""``checker eval nli FILE.jsonl``: the NLI model's accuracy on labeled pairs, per label, and its speed."""
 
 from __future__ import annotations
 
 import json
 import time
 from pathlib import Path
-from typing import Annotated
 
-import typer
-
-from checker import config, eval_cases
+from checker import config
 from checker.errors import InputError
-from checker.eval_attribution import attribution_command
+from checker.evaluation.metrics import prf
 
 #: A binary gold label: right when the model says neutral or contradiction.
 NOT_ENTAILMENT = "not_entailment"
@@ -58,9 +55,7 @@ def nli_metrics(gold: list[str], pred: list[str]) -> dict:
     for label in labels:
         tp = sum(1 for g, p in zip(gold, folded, strict=True) if g == p == label)
         predicted, actual = folded.count(label), gold.count(label)
-        prec = tp / predicted if predicted else 0.0
-        rec = tp / actual if actual else 0.0
-        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        prec, rec, f1 = prf(tp, predicted, actual)
         per_label[label] = {
             "precision": round(prec, 4),
             "recall": round(rec, 4),
@@ -91,7 +86,7 @@ def eval_nli(
     errors: int = 0,
 ) -> dict:
     """Metrics of the NLI model on a JSONL file; with ``errors`` > 0, that many misclassified pairs too."""
-    from checker.infer import load_nli
+    from checker.runtime.nli import load_nli
 
     rows = read_pairs(path, limit)
     model = load_nli(str(model_path) if model_path else None, backend)
@@ -116,41 +111,12 @@ def eval_nli(
     return result
 
 
-app = typer.Typer(help="Measure checker on labeled data.")
-# `checker eval` with no subcommand runs the labeled end-to-end set in eval/cases.
-app.callback(invoke_without_command=True)(eval_cases.command)
-app.command("attribution")(attribution_command)
-
-
-@app.command("nli")
-def nli_command(
-    file: Annotated[Path, typer.Argument(help="JSONL with premise, hypothesis, label.", show_default=False)],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
-    model: Annotated[Path | None, typer.Option(help="Another cross-encoder directory.")] = None,
-    limit: Annotated[int | None, typer.Option(help="Only the first N pairs.", min=1)] = None,
-    errors: Annotated[int, typer.Option(help="Also list the first N misclassified pairs.", min=0)] = 0,
-    backend: Annotated[
-        str | None,
-        typer.Option(
-            help=f"NLI runtime: {' or '.join(config.NLI_BACKENDS)} (default {config.NLI_BACKEND}).",
-            show_default=False,
-        ),
-    ] = None,
-) -> None:
-    """Accuracy, per-label P/R/F1, confusion matrix and pairs/s of the NLI model on FILE."""
-    from checker.cli import fail_on_errors
-
-    with fail_on_errors():
-        if fmt not in ("table", "json"):
-            raise InputError("--format", f"{fmt!r} is not one of 'table', 'json'")
-        result = eval_nli(file, model, limit, backend, errors)
-    if fmt == "json":
-        typer.echo(json.dumps(result, indent=2))
-        return
+def print_table(result: dict, title: str) -> None:
+    """The figures of ``eval_nli`` as a table on stdout, then the misclassified pairs asked for."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{file.name}: n={result['n']}  accuracy={result['accuracy']:.4f}  "
+    table = Table(title=f"{title}: n={result['n']}  accuracy={result['accuracy']:.4f}  "
                   f"{result['pairs_per_second']} pairs/s ({result['backend']})")  # fmt: skip
     for col in ("label", "precision", "recall", "f1", "n"):
         table.add_column(col, justify="left" if col == "label" else "right")

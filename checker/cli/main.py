@@ -5,86 +5,40 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperGroup
-
-try:  # newer typer vendors click as typer._click
-    from typer._click.exceptions import ClickException, NoArgsIsHelpError
-except ImportError:  # pragma: no cover
-    from click.exceptions import ClickException, NoArgsIsHelpError
 
 from checker import __version__, config
+from checker.cli import measure
+from checker.cli.common import (
+    PROG,
+    SUFFIX_FORMATS,
+    DebugOpt,
+    Format,
+    FormatOpt,
+    OneLineErrors,
+    OutputOpt,
+    PathsArg,
+    error,
+    fail_on_errors,
+    one_line,
+)
 from checker.errors import CheckerError
 from checker.io import SUPPORTED_SUFFIXES, load_inputs
 from checker.records import DocumentStatus, Report
-from checker.render import render
+from checker.report import render
 
 if TYPE_CHECKING:
     from checker.pipeline import StageCallback
 
-PROG = "checker"
-
-
-class Format(StrEnum):
-    """The choices of ``--format`` (the same as ``checker.render.FORMATS``)."""
-
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    markdown = "markdown"
-    html = "html"
-
-
-_SUFFIX_FORMATS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".md": "markdown",
-                   ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "table"}  # fmt: skip
-
-
-def _one_line(message: str) -> str:
-    return " ".join(str(message).split())
-
-
-def error(message: str) -> None:
-    """Print ``checker: error: <message>`` as one line on stderr."""
-    typer.echo(f"{PROG}: error: {_one_line(message)}", err=True)
-
-
-class _OneLineErrors(TyperGroup):
-    """Usage errors (bad option, unknown format, missing argument) print as one line, not click's block."""
-
-    def main(  # type: ignore[override]
-        self,
-        args: Sequence[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: Any,
-    ) -> Any:
-        if not standalone_mode:
-            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        except NoArgsIsHelpError as e:
-            e.show()
-            sys.exit(e.exit_code)
-        except ClickException as e:
-            error(e.format_message().replace("Value error, ", ""))  # pydantic's prefix, from typer's coercion
-            sys.exit(e.exit_code)
-        except typer.Abort:
-            error("aborted")
-            sys.exit(config.EXIT_ERROR)
-        sys.exit(rv if isinstance(rv, int) else config.EXIT_OK)
-
 
 app = typer.Typer(
     name=PROG,
-    cls=_OneLineErrors,
+    cls=OneLineErrors,
     help="Who said what, and which statements contradict each other across sources.",
     add_completion=False,
     no_args_is_help=True,
@@ -109,39 +63,11 @@ def main(
     """Who said what, and which statements contradict each other across sources."""
 
 
-# Options shared by the commands.
-PathsArg = Annotated[
-    list[str],
-    typer.Argument(
-        help=f"Files ({', '.join(SUPPORTED_SUFFIXES)}), directories (searched recursively) or - for stdin.",
-        show_default=False,
-        metavar="PATH",
-    ),
-]
-FormatOpt = Annotated[
-    Format | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output format. Default: table on a terminal, else json (or from the --output suffix).",
-        show_default=False,
-        case_sensitive=False,
-    ),
-]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--output", "-o", help="Write the output to this file (UTF-8) instead of stdout.", dir_okay=False
-    ),
-]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")]
-
-
 def _resolve_format(fmt: Format | None, output: Path | None) -> str:
     if fmt is not None:
         return fmt.value
     if output is not None:
-        return _SUFFIX_FORMATS.get(output.suffix.lower(), "json")
+        return SUFFIX_FORMATS.get(output.suffix.lower(), "json")
     return "table" if sys.stdout.isatty() else "json"
 
 
@@ -164,7 +90,7 @@ def _nothing_readable(paths: Sequence[str], skipped: Sequence[DocumentStatus]) -
         name = _where(status)
         if root is not None and status.path:
             name = os.path.relpath(status.path, root)
-        groups.setdefault(_one_line(status.reason), []).append("" if name == single else name)
+        groups.setdefault(one_line(status.reason), []).append("" if name == single else name)
     parts = []
     for reason, names in list(groups.items())[:_MAX_LISTED]:
         named = [n for n in names if n]
@@ -215,25 +141,6 @@ def _write(text: str, output: Path | None) -> None:
         raise CheckerError(f"{output}: cannot write: {e.strerror or e}") from None
 
 
-@contextmanager
-def fail_on_errors(debug: bool = False) -> Iterator[None]:
-    """Map a ``CheckerError`` to its one-line message and exit code, anything else to one line and 1."""
-    try:
-        yield
-    except typer.Exit:
-        raise
-    except CheckerError as e:
-        if debug:
-            traceback.print_exc()
-        error(str(e))
-        raise typer.Exit(e.exit_code) from None
-    except Exception as e:
-        if debug:
-            raise
-        error(f"{type(e).__name__}: {e} (run with --debug for a traceback)")
-        raise typer.Exit(config.EXIT_ERROR) from None
-
-
 def _run(
     view: str,
     paths: list[str],
@@ -266,11 +173,11 @@ def _run(
 
     for status in report.documents:
         if status.note:
-            typer.echo(f"{PROG}: note: {_where(status)}: {_one_line(status.note)}", err=True)
+            typer.echo(f"{PROG}: note: {_where(status)}: {one_line(status.note)}", err=True)
     reported = {d.id for d in report.skipped}
     all_skipped = report.skipped + [s for s in skipped if s.id not in reported]
     for status in all_skipped:
-        typer.echo(f"{PROG}: skipped {_where(status)}: {_one_line(status.reason)}", err=True)
+        typer.echo(f"{PROG}: skipped {_where(status)}: {one_line(status.reason)}", err=True)
     if all_skipped:
         raise typer.Exit(config.EXIT_SKIPPED)
 
@@ -310,46 +217,7 @@ def statements(
     _run("statements", paths, fmt, output, debug)
 
 
-class BenchFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
-@app.command()
-def bench(
-    paths: PathsArg,
-    fmt: Annotated[
-        BenchFormat, typer.Option("--format", "-f", help="table or json.", case_sensitive=False)
-    ] = BenchFormat.table,
-    limit: Annotated[int | None, typer.Option(help="Only the first N documents.", min=1)] = None,
-    pruning_recall: Annotated[
-        bool, typer.Option("--pruning-recall", help="Also the share of eval/ gold pairs that pruning keeps.")
-    ] = False,
-    debug: DebugOpt = False,
-) -> None:
-    """Time the whole pipeline over the documents as one corpus: stages, pairs, NLI pairs/s, peak RSS."""
-    from checker import bench as bench_mod
-
-    with fail_on_errors(debug):
-        documents, skipped = load_inputs(paths)
-        documents = documents[:limit] if limit else documents
-        if not documents:
-            raise CheckerError(f"{', '.join(paths)}: no readable documents ({len(skipped)} skipped)")
-        result = bench_mod.run(documents)
-        if pruning_recall:
-            from dataclasses import asdict
-
-            result.pruning = asdict(bench_mod.pruning_recall())
-    typer.echo(bench_mod.to_json(result) if fmt == BenchFormat.json else bench_mod.render_table(result))
-
-
-def _register_subcommands() -> None:
-    from checker.evaluate import app as eval_app
-
-    app.add_typer(eval_app, name="eval")
-
-
-_register_subcommands()
+measure.register(app)
 
 
 if __name__ == "__main__":

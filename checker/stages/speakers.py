@@ -11,9 +11,14 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from checker.records import Speaker, Statement
-from checker.segment import ParsedDocument
+from checker.records import Speaker, SpeakerKind, Statement
+from checker.stages.segment import ParsedDocument
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
+    from spacy.tokens import Token
 
 PRONOUNS = {
     "he": "person", "she": "person", "him": "person", "her": "person",
@@ -117,7 +122,7 @@ def _index(pd: ParsedDocument) -> _DocIndex:
     return _DocIndex(pd, mentions, titles, acronyms, descriptions)
 
 
-def _appositive_nouns(ent) -> list:  # noqa: ANN001
+def _appositive_nouns(ent: SpacySpan) -> list[Token]:
     """Common nouns heading a description in apposition to a name, either side of it."""
     root = ent.root
     out = []
@@ -127,7 +132,7 @@ def _appositive_nouns(ent) -> list:  # noqa: ANN001
     return out
 
 
-def _title_of(noun) -> str:  # noqa: ANN001
+def _title_of(noun: Token) -> str:
     """ "Karsan's foreign minister" -> "foreign minister": the title words ending at a description's head."""
     words = []
     i = noun.i
@@ -137,7 +142,7 @@ def _title_of(noun) -> str:  # noqa: ANN001
     return " ".join(words) if noun.lower_ in TITLE_WORDS else ""
 
 
-def _title_before(ent) -> str:  # noqa: ANN001
+def _title_before(ent: SpacySpan) -> str:
     """ "Prime Minister Benjamin Netanyahu" -> "prime minister"; words of a title right before a name."""
     words = []
     i = ent.start - 1
@@ -219,7 +224,7 @@ class Resolver:
                 self.gender[name] = g
 
     # -- canonical names -------------------------------------------------------------------------
-    def _entity(self, name: str, kind: str, doc_id: str | None = None) -> Speaker:
+    def _entity(self, name: str, kind: SpeakerKind, doc_id: str | None = None) -> Speaker:
         key = slug(name) + (f"@{slug(doc_id)}" if doc_id else "")
         if key not in self.speakers:
             self.speakers[key] = Speaker(id=key, name=name, kind=kind)
@@ -283,7 +288,7 @@ class Resolver:
             return self._entity(norm, "organization")
         return self._entity(norm, "anonymous", doc_id)
 
-    def describe(self, doc_id: str, offset: int, noun, name: str, label: str) -> None:  # noqa: ANN001
+    def describe(self, doc_id: str, offset: int, noun: Token, name: str, label: str) -> None:
         """Record that the description headed by ``noun`` (a token) names ``name`` from ``offset`` on."""
         idx = self.index[doc_id]
         entry = (offset, noun.lemma_.lower(), name, label)
@@ -392,10 +397,7 @@ MALE_NAMES = frozenset(
 def _gender_evidence(pd: ParsedDocument, m: _Mention) -> str:
     """ "m" or "f" from a person mention: an honorific or title next to it, a pronoun later in its sentence
     ("Clinton said her plan ..."), or a first name; "" when nothing says."""
-    para = pd.paragraph_at(m.start)
-    if para is None:
-        return ""
-    span = para.doc.char_span(m.start - para.start, m.end - para.start, alignment_mode="expand")
+    span = pd.span(m.start, m.end)
     if span is None:
         return ""
     before = span.doc[span.start - 1].lower_ if span.start > 0 else ""
@@ -423,13 +425,10 @@ def _is_title(low: str) -> bool:
 
 
 def _label_of(pd: ParsedDocument, start: int, end: int) -> str:
-    para = pd.paragraph_at(start)
-    if para is None:
-        return ""
-    span = para.doc.char_span(start - para.start, end - para.start, alignment_mode="expand")
+    span = pd.span(start, end)
     if span is None:
         return ""
-    for ent in para.doc.ents:
+    for ent in span.doc.ents:
         if ent.start <= span.root.i < ent.end:
             return ent.label_
     return ""
@@ -437,7 +436,7 @@ def _label_of(pd: ParsedDocument, start: int, end: int) -> str:
 
 def _entity_at_root(pd: ParsedDocument, start: int, end: int) -> tuple[int, str] | None:
     """The named entity holding the head of the mention ``start:end``, as ``(offset, text)``."""
-    span = _char_span(pd, start, end)
+    span = pd.span(start, end)
     if span is None:
         return None
     for ent in span.doc.ents:
@@ -451,18 +450,18 @@ def _org_like(m: _Mention) -> bool:
     return m.label == "ORG" or (m.label == "PERSON" and m.text.split()[-1].lower() in CORPORATE_SUFFIXES)
 
 
-def _appositive_name(pd: ParsedDocument, start: int, text: str):  # noqa: ANN202
+def _appositive_name(pd: ParsedDocument, start: int, text: str) -> tuple[int, str, str, Token] | None:
     """ "The club's doctor, Miriam Osei" (a speaker mention at ``start``): a description headed by a common
     noun, then a person's or organization's name set off by a comma. ``(offset, name, label, description's
     head token)``, or None when the mention opens with the name ("Elaine Kamarck, a veteran of ...")."""
     m = re.match(r"(.+?),\s+([^,]+?)[\s,]*$", text) or re.match(r"(.+?),\s+([^,]+?),", text)
     if m is None:
         return None
-    first = _char_span(pd, start, start + m.end(1))
+    first = pd.span(start, start + m.end(1))
     if first is None or first.root.pos_ != "NOUN" or first.root.ent_type_:
         return None
     offset = start + m.start(2)
-    second = _char_span(pd, offset, start + m.end(2))
+    second = pd.span(offset, start + m.end(2))
     if second is None:
         return None
     toks = [t for t in second if t.lower_ != "the"]
@@ -475,13 +474,6 @@ def _appositive_name(pd: ParsedDocument, start: int, text: str):  # noqa: ANN202
     return name_start, pd.document.text[name_start : start + m.end(2)], label, first.root
 
 
-def _char_span(pd: ParsedDocument, start: int, end: int):  # noqa: ANN202
-    para = pd.paragraph_at(start)
-    if para is None or end > para.end:
-        return None
-    return para.doc.char_span(start - para.start, end - para.start, alignment_mode="expand")
-
-
 def resolve(
     parsed: list[ParsedDocument], statements: list[Statement], resolver: Resolver | None = None
 ) -> tuple[list[Statement], list[Speaker]]:
@@ -491,6 +483,7 @@ def resolve(
     out: list[Statement] = []
     history: dict[str, list[list[Speaker]]] = {}
     last_cue: dict[str, tuple[int, list[Speaker]]] = {}
+    mentions: dict[str, list[tuple[str, int, int, str]]] = {}
     for st in statements:
         pd = by_doc[st.doc_id]
         before = history.setdefault(st.doc_id, [])
@@ -523,9 +516,13 @@ def resolve(
             before.append(list(found))
         last_cue[st.doc_id] = (st.cue.start, before[-1])
         for k, sp in enumerate(found):
-            sp.mentions.append((st.doc_id, st.speaker.start, st.speaker.end, st.speaker.text))
+            mentions.setdefault(sp.id, []).append(
+                (st.doc_id, st.speaker.start, st.speaker.end, st.speaker.text)
+            )
             sid = st.id if len(found) == 1 else f"{st.id}.{k + 1}"
             out.append(replace(st, id=sid, speaker_id=sp.id, speaker_name=sp.name))
-    used = {s.speaker_id for s in out}
-    speakers = sorted((s for s in resolver.speakers.values() if s.id in used), key=lambda s: s.id)
+    speakers = sorted(
+        (replace(s, mentions=tuple(mentions[s.id])) for s in resolver.speakers.values() if s.id in mentions),
+        key=lambda s: s.id,
+    )
     return out, speakers

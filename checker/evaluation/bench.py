@@ -15,7 +15,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker.records import Document
+from checker import config, pipeline
+from checker.evaluation import cases as eval_cases
+from checker.evaluation.end_to_end import match_statement
+from checker.io import documents_from_strings
+from checker.records import Candidate, Document
+from checker.runtime import embedder
+from checker.runtime.nli import load_nli
+from checker.runtime.parser import load_spacy
 
 
 class StageTimer:
@@ -47,7 +54,7 @@ def peak_rss_mb() -> float:
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
-@dataclass
+@dataclass(frozen=True)
 class BenchResult:
     """What ``checker bench`` reports; ``nli_pairs_per_second`` counts candidate pairs (both directions)."""
 
@@ -78,14 +85,11 @@ def run(documents: Sequence[Document]) -> BenchResult:
     """Run ``pipeline.check`` once over ``documents`` (one corpus), loading the models first, timed."""
     import torch
 
-    from checker import config, embed, infer, pipeline
-    from checker.nlp import load_spacy
-
     timer = StageTimer()
     timer.mark("load")
-    model = infer.load_nli()
+    model = load_nli()
     load_spacy()
-    embed.load_embedder()
+    embedder.load_embedder()
     report = pipeline.check(documents, on_stage=timer)
     end = time.perf_counter()
     stages = timer.seconds(end)
@@ -148,10 +152,6 @@ def gold_pairs_kept(
 def pruning_recall(cases_dir: Path | None = None) -> PruningRecall:
     """Run the pipeline on every eval case; count the gold pairs among the pairs sent to NLI (the candidates
     and the follow-ups of the contradictions found)."""
-    from checker import eval_cases, pipeline
-    from checker.io import documents_from_strings
-    from checker.records import Candidate
-
     cases = eval_cases.load_cases(cases_dir or eval_cases.default_cases_dir())
     gold_total = reachable_total = kept_total = pairs_all = pairs_scored = 0
     lost: list[dict[str, str]] = []
@@ -160,7 +160,7 @@ def pruning_recall(cases_dir: Path | None = None) -> PruningRecall:
         report = pipeline.check(docs, threshold=0.0)
         gold_of = {}
         for st in report.statements:
-            g = eval_cases.match_statement(st, case.statements)
+            g = match_statement(st, case.statements)
             gold_of[st.id] = g.id if g else None
         scored = [Candidate(a, b, 0.0) for a, b in report.scored_pairs]
         reachable, kept = gold_pairs_kept(case.contradictions, gold_of, scored)

@@ -1,0 +1,5 @@
+"""``python -m checker``: the ``checker`` command."""
+
+from checker.cli import app
+
+app()

@@ -1,0 +1,142 @@
+"""The measuring commands: ``checker eval`` (the labeled set; ``nli`` and ``attribution`` below it) and
+``checker bench``. A thin layer over ``checker.evaluation``: options in, figures out."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from checker import config
+from checker.cli.common import DebugOpt, MeasureFormat, MeasureFormatOpt, PathsArg, fail_on_errors
+from checker.errors import CheckerError, UsageError
+from checker.evaluation import attribution, bench, cases, end_to_end, nli
+from checker.io import load_inputs
+
+eval_app = typer.Typer(help="Measure checker on labeled data.")
+
+
+@eval_app.callback(invoke_without_command=True)
+def eval_cases(
+    ctx: typer.Context,
+    cases_dir: Annotated[
+        Path | None, typer.Option("--cases", help="A directory of YAML cases (default: eval/cases).")
+    ] = None,
+    split: Annotated[str, typer.Option(help="dev, test or all (a folder name under --cases).")] = "all",
+    fmt: MeasureFormatOpt = MeasureFormat.table,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            help=f"Decision threshold for a contradiction (default {config.CONTRADICTION_THRESHOLD}).",
+            min=0.0,
+            max=1.0,
+            show_default=False,
+        ),
+    ] = None,
+    thresholds: Annotated[
+        Path | None, typer.Option(help="The gate's JSON (default: thresholds.json beside the cases).")
+    ] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Run the labeled set (no subcommand): statement and contradiction P/R/F1, precision@1, false alarms.
+
+    Exit status: 0 the gate passed (or was not applied), 4 a figure is below eval/thresholds.json, 1 an
+    error, 2 a usage error. Subcommands measure parts: `checker eval nli FILE`.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    with fail_on_errors(debug):
+        root = cases_dir if cases_dir is not None else cases.default_cases_dir()
+        if cases_dir is not None and not cases_dir.exists():
+            raise UsageError(f"{cases_dir}: no such directory")
+        limits = cases.read_thresholds(thresholds or cases.default_thresholds(root))
+        chosen = [c for c in cases.load_cases(root) if split == "all" or c.split == split]
+        if not chosen:
+            raise UsageError(f"--split: no cases in split {split!r} under {root}")
+        started = time.perf_counter()
+        runs = [end_to_end.run_case(c) for c in chosen]
+        decision = config.CONTRADICTION_THRESHOLD if threshold is None else threshold
+        result = end_to_end.evaluate(runs, decision, limits)
+        result = {"cases_dir": str(root), **result, "seconds": round(time.perf_counter() - started, 1)}
+    if fmt == MeasureFormat.json:
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        typer.echo(end_to_end.render_table(result), nl=False)
+    if not result["gate"]["passed"]:
+        if fmt == MeasureFormat.json:
+            typer.echo(f"checker: gate failed: {'; '.join(result['gate']['failures'])}", err=True)
+        raise typer.Exit(config.EXIT_BELOW_GATE)
+
+
+@eval_app.command("nli")
+def eval_nli(
+    file: Annotated[Path, typer.Argument(help="JSONL with premise, hypothesis, label.", show_default=False)],
+    fmt: MeasureFormatOpt = MeasureFormat.table,
+    model: Annotated[Path | None, typer.Option(help="Another cross-encoder directory.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N pairs.", min=1)] = None,
+    errors: Annotated[int, typer.Option(help="Also list the first N misclassified pairs.", min=0)] = 0,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            help=f"NLI runtime: {' or '.join(config.NLI_BACKENDS)} (default {config.NLI_BACKEND}).",
+            show_default=False,
+        ),
+    ] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Accuracy, per-label P/R/F1, confusion matrix and pairs/s of the NLI model on FILE."""
+    with fail_on_errors(debug):
+        result = nli.eval_nli(file, model, limit, backend, errors)
+    if fmt == MeasureFormat.json:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        nli.print_table(result, file.name)
+
+
+@eval_app.command("attribution")
+def eval_attribution(
+    directory: Annotated[
+        Path, typer.Argument(help="A PolNeAR split: text/ and attributions/.", show_default=False)
+    ],
+    fmt: MeasureFormatOpt = MeasureFormat.table,
+    limit: Annotated[int | None, typer.Option(help="Only the first N articles.", min=1)] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Attribution spans (source, cue, content) against PolNeAR annotations, and pronoun speakers."""
+    with fail_on_errors(debug):
+        result = attribution.eval_attribution(directory, limit)
+    if fmt == MeasureFormat.json:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        attribution.print_table(result, directory)
+
+
+def bench_command(
+    paths: PathsArg,
+    fmt: MeasureFormatOpt = MeasureFormat.table,
+    limit: Annotated[int | None, typer.Option(help="Only the first N documents.", min=1)] = None,
+    pruning_recall: Annotated[
+        bool, typer.Option("--pruning-recall", help="Also the share of eval/ gold pairs that pruning keeps.")
+    ] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Time the whole pipeline over the documents as one corpus: stages, pairs, NLI pairs/s, peak RSS."""
+    with fail_on_errors(debug):
+        documents, skipped = load_inputs(paths)
+        documents = documents[:limit] if limit else documents
+        if not documents:
+            raise CheckerError(f"{', '.join(paths)}: no readable documents ({len(skipped)} skipped)")
+        result = bench.run(documents)
+        if pruning_recall:
+            result = replace(result, pruning=asdict(bench.pruning_recall()))
+    typer.echo(bench.to_json(result) if fmt == MeasureFormat.json else bench.render_table(result))
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``eval`` and ``bench`` to the ``checker`` command."""
+    app.command("bench")(bench_command)
+    app.add_typer(eval_app, name="eval")

@@ -1,0 +1,144 @@
+"""The NLI cross-encoder, loaded once per process: the static int8 ONNX export on onnxruntime (default) or
+the fp32 weights on torch."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from checker import config
+from checker.errors import ModelError, UsageError
+from checker.runtime import offline
+from checker.runtime.onnx import OnnxCrossEncoder
+
+#: One pair's label probabilities: ``{"contradiction": p, "entailment": p, "neutral": p}``.
+Probabilities = dict[str, float]
+
+
+class PairScorer(Protocol):
+    """What ``NLIModel`` needs of its encoder: sentence-transformers' ``CrossEncoder.predict``."""
+
+    def predict(self, pairs: list[tuple[str, str]], batch_size: int, **kwargs: Any) -> Any: ...
+
+
+@dataclass(frozen=True)
+class NLIModel:
+    """A cross-encoder with ``predict(pairs) -> [{"entailment": p, "neutral": p, "contradiction": p}]``."""
+
+    encoder: PairScorer  # sentence_transformers.CrossEncoder or runtime.onnx.OnnxCrossEncoder
+    labels: tuple[str, ...]
+    path: str
+    backend: str = "torch"
+
+    def predict(
+        self, pairs: Sequence[tuple[str, str]], batch_size: int = config.NLI_BATCH_SIZE
+    ) -> list[Probabilities]:
+        if not pairs:
+            return []
+        probs = self.encoder.predict(
+            list(pairs),
+            batch_size=batch_size,
+            apply_softmax=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        probs = np.asarray(probs, dtype=np.float64).reshape(len(pairs), len(self.labels))
+        return [{label: float(p[i]) for i, label in enumerate(self.labels)} for p in probs]
+
+
+def weights_digest(model_dir: str | Path) -> str:
+    """SHA-256 of the model's weights file(s): what an ONNX export records as its source."""
+    digest = hashlib.sha256()
+    for f in sorted(Path(model_dir).glob("*.safetensors")) or sorted(Path(model_dir).glob("*.bin")):
+        with f.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _onnx_file(path: Path) -> tuple[Path | None, str]:
+    """The int8 export of the model at ``path`` when it exists and was made from these weights; else None
+    and why not."""
+    onnx_file = path / config.NLI_ONNX_FILE
+    record = onnx_file.parent / "export.json"
+    if not onnx_file.is_file() or not record.is_file():
+        problem = "has no int8 ONNX export"
+    else:
+        try:
+            source = json.loads(record.read_text(encoding="utf-8")).get("source_weights_sha256")
+        except (OSError, ValueError, AttributeError):
+            source = None
+        if source == weights_digest(path):
+            return onnx_file, ""
+        problem = "has an int8 ONNX export made from other weights"
+    return None, problem
+
+
+@lru_cache(maxsize=4)
+def load_nli(path: str | Path | None = None, backend: str | None = None) -> NLIModel:
+    """The project's NLI cross-encoder from ``models/`` (or ``path``), loaded once per process.
+
+    ``backend``: "onnx-int8" or "torch" (default ``config.NLI_BACKEND``); "onnx-int8" falls back to torch
+    when the model has no up-to-date int8 export.
+    """
+    offline()
+    path = Path(path or config.NLI_MODEL_DIR)
+    backend = backend or config.NLI_BACKEND
+    if backend not in config.NLI_BACKENDS:
+        raise UsageError(f"NLI backend {backend!r} is not one of {', '.join(config.NLI_BACKENDS)}")
+    if not (path / "config.json").is_file():
+        missing = "no such directory" if not path.is_dir() else "no config.json in it"
+        raise ModelError(
+            f"{path}: NLI model not found ({missing}; rebuild it with python models/train_nli.py, "
+            "or set CHECKER_NLI_MODEL to a model directory)"
+        )
+    onnx_file, problem = _onnx_file(path) if backend == "onnx-int8" else (None, "")
+    if onnx_file is not None:
+        try:
+            fast = OnnxCrossEncoder(path, onnx_file)
+            id2label = json.loads((path / "config.json").read_text(encoding="utf-8"))["id2label"]
+        except Exception as exc:  # noqa: BLE001 - a broken export is a broken model file for the user
+            raise ModelError(
+                f"{onnx_file}: cannot load the int8 ONNX model ({type(exc).__name__}: {exc})"
+            ) from exc
+        return NLIModel(fast, _labels(path, id2label), str(path), "onnx-int8")
+
+    import torch
+    from sentence_transformers.cross_encoder import CrossEncoder
+
+    try:
+        # weights ship in fp16; on CPU fp32 matmuls are faster and exact, so load them as fp32
+        enc = CrossEncoder(
+            str(path),
+            device="cpu",
+            max_length=config.NLI_MAX_LENGTH,
+            local_files_only=True,
+            model_kwargs={"dtype": torch.float32},
+        )
+    except Exception as exc:  # noqa: BLE001 - any load failure is a broken model file for the user
+        raise ModelError(
+            f"{path}: cannot load the NLI model, its files are corrupt or incomplete "
+            f"({type(exc).__name__}: {exc})"
+        ) from exc
+    if problem:  # said once the fallback loaded, so a broken model is still one error line
+        sys.stderr.write(
+            f"checker: note: {path} {problem}; using the fp32 torch model (rebuild it with "
+            "python models/export_onnx.py, or set CHECKER_NLI_BACKEND=torch)\n"
+        )
+    return NLIModel(enc, _labels(path, enc.model.config.id2label), str(path), "torch")
+
+
+def _labels(path: Path, id2label: dict) -> tuple[str, ...]:
+    """The head's labels in index order; they must be ``config.NLI_LABELS``."""
+    labels = tuple(str(id2label.get(i, id2label.get(str(i)))).lower() for i in range(len(id2label)))
+    if set(labels) != set(config.NLI_LABELS):
+        raise ModelError(f"{path}: the NLI model has labels {labels}, expected {config.NLI_LABELS}")
+    return labels
