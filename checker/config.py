@@ -119,3 +119,5 @@ EXIT_USAGE = 2
 EXIT_SKIPPED = 3
 #: ``checker eval``: a figure is below the gate in eval/thresholds.json.
 EXIT_BELOW_GATE = 4
+#: ``checker eval corpus``: a pair in the report's top k has no reader's judgement.
+EXIT_UNJUDGED = 5

@@ -11,10 +11,10 @@ from typing import Annotated
 
 import typer
 
-from checker import config
+from checker import config, pipeline
 from checker.cli.common import DebugOpt, MeasureFormat, MeasureFormatOpt, PathsArg, fail_on_errors
 from checker.errors import CheckerError, UsageError
-from checker.evaluation import attribution, bench, cases, end_to_end, nli
+from checker.evaluation import attribution, bench, cases, corpus, end_to_end, nli
 from checker.io import load_inputs
 
 eval_app = typer.Typer(help="Measure checker on labeled data.")
@@ -113,6 +113,66 @@ def eval_attribution(
         typer.echo(json.dumps(result, indent=2))
     else:
         attribution.print_table(result, directory)
+
+
+@eval_app.command("corpus")
+def eval_corpus(
+    paths: PathsArg,
+    judgements: Annotated[
+        Path,
+        typer.Option(help="JSONL of readers' verdicts on pairs (eval/corpus/*.jsonl).", show_default=False),
+    ],
+    k: Annotated[int, typer.Option("--k", help="How many of the report's top pairs to look up.", min=1)] = 20,
+    fmt: MeasureFormatOpt = MeasureFormat.table,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            help=f"Report pairs from this score (default {config.CONTRADICTION_THRESHOLD}).",
+            min=0.0,
+            max=1.0,
+            show_default=False,
+        ),
+    ] = None,
+    to_judge: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the unjudged top-k pairs here (JSONL, with context, no scores) for readers."
+        ),
+    ] = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Check the documents as one corpus; the top-k pairs against readers' judgements: precision@k, the
+    recall of their real contradictions, and every unjudged pair in the top k.
+
+    Exit status: 0 every top-k pair judged and the gate (thresholds.json beside the judgements) met,
+    5 some top-k pair is unjudged, 4 a figure is below the gate, 1 an error, 2 a usage error.
+    """
+    with fail_on_errors(debug):
+        verdicts = corpus.read_judgements(judgements)
+        documents, skipped = load_inputs(paths)
+        if not documents:
+            raise CheckerError(f"{', '.join(paths)}: no readable documents ({len(skipped)} skipped)")
+        started = time.perf_counter()
+        report = pipeline.check(documents, threshold=threshold, skipped=skipped)
+        result = corpus.evaluate(report, verdicts, k)
+        gate = corpus.gate(result, judgements.parent / config.EVAL_THRESHOLDS)
+        result = {"documents": len(documents), **result, "gate": gate,
+                  "seconds": round(time.perf_counter() - started, 1)}  # fmt: skip
+        if to_judge is not None:
+            rows = corpus.to_judge(report, documents, verdicts, k)
+            to_judge.write_text(
+                "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+            )
+    if fmt == MeasureFormat.json:
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        typer.echo(corpus.render_table(result), nl=False)
+    if result["unjudged_in_top_k"]:
+        typer.echo(f"checker: {result['unjudged_in_top_k']} of the top {k} pairs are unjudged", err=True)
+        raise typer.Exit(config.EXIT_UNJUDGED)
+    if not gate["passed"]:
+        typer.echo(f"checker: gate failed: {'; '.join(gate['failures'])}", err=True)
+        raise typer.Exit(config.EXIT_BELOW_GATE)
 
 
 def bench_command(

@@ -1,0 +1,268 @@
+"""``checker eval corpus``: the top of a real corpus's report against careful readers' judgements.
+
+A judgements file (JSONL) holds one reader's verdict on one pair of statements a line, each statement named by
+its document id and the character span of its content:
+
+    {"a": {"doc": ID, "start": N, "end": N}, "b": {...}, "verdict": "contradiction" | "no_contradiction",
+     "reason": "one line", "reader": ID, "date": "YYYY-MM-DD", "found_by": "top-20 of <commit>" | "reading"}
+
+No text is copied into it: the spans point into the corpus. A reported pair matches a judged pair when each
+side overlaps one side of it by half of the shorter span (as ``checker eval`` matches statements), in either
+order.
+A pair's verdict is its readers' when they agree; a pair readers disagree on is ``disputed`` and counts as no
+contradiction (the report should not lead with a pair a careful reader rejects).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from checker.errors import InputError
+from checker.evaluation.end_to_end import overlap
+from checker.evaluation.metrics import ratio
+from checker.records import Contradiction, Document, Report, Statement
+
+Verdict = Literal["contradiction", "no_contradiction"]
+VERDICTS: tuple[Verdict, ...] = ("contradiction", "no_contradiction")
+#: A side of a reported pair matches a judged side when they share this share of the shorter span.
+MIN_OVERLAP = 0.5
+#: Sentences of context around each statement in a file of pairs to judge.
+CONTEXT_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Side:
+    """One statement of a judged pair: its document and content span."""
+
+    doc: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One reader's verdict on one pair."""
+
+    a: Side
+    b: Side
+    verdict: Verdict
+    reason: str
+    reader: str
+    date: str
+    found_by: str
+
+
+@dataclass(frozen=True)
+class JudgedPair:
+    """A pair and every reader's judgement of it; ``verdict`` is theirs when they agree, else "disputed"."""
+
+    a: Side
+    b: Side
+    judgements: tuple[Judgement, ...]
+
+    @property
+    def verdict(self) -> str:
+        verdicts = {j.verdict for j in self.judgements}
+        return verdicts.pop() if len(verdicts) == 1 else "disputed"
+
+    @property
+    def is_gold(self) -> bool:
+        return self.verdict == "contradiction"
+
+
+def _side(raw: Any, path: Path, line: int, key: str) -> Side:
+    if not isinstance(raw, dict):
+        raise InputError(str(path), f"line {line}: {key!r} must be an object with doc, start, end")
+    doc, start, end = raw.get("doc"), raw.get("start"), raw.get("end")
+    if not isinstance(doc, str) or not doc:
+        raise InputError(str(path), f"line {line}: {key}.doc must be a document id")
+    if (
+        not (isinstance(start, int) and isinstance(end, int))
+        or isinstance(start, bool)
+        or not 0 <= start < end
+    ):
+        raise InputError(
+            str(path), f"line {line}: {key}.start and {key}.end must be offsets with start < end"
+        )
+    return Side(doc, start, end)
+
+
+def read_judgements(path: Path) -> list[Judgement]:
+    """Every judgement in a JSONL file (an empty file has none); a bad line is an error naming its number."""
+    if not path.is_file():
+        raise InputError(str(path), "no such file")
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise InputError(str(path), f"line {n}: not valid JSON ({e.msg})") from None
+        if not isinstance(raw, dict):
+            raise InputError(str(path), f"line {n}: expected a JSON object")
+        verdict = raw.get("verdict")
+        if verdict not in VERDICTS:
+            raise InputError(
+                str(path), f"line {n}: verdict must be one of {', '.join(VERDICTS)}, not {verdict!r}"
+            )
+        for key in ("reason", "reader", "date", "found_by"):
+            if not isinstance(raw.get(key), str) or not raw[key].strip():
+                raise InputError(str(path), f"line {n}: {key!r} must be a non-empty string")
+        try:
+            date.fromisoformat(raw["date"])
+        except ValueError:
+            raise InputError(str(path), f"line {n}: date {raw['date']!r} is not an ISO date") from None
+        a, b = _side(raw.get("a"), path, n, "a"), _side(raw.get("b"), path, n, "b")
+        out.append(Judgement(a, b, verdict, raw["reason"], raw["reader"], raw["date"], raw["found_by"]))
+    return out
+
+
+def _key(a: Side, b: Side) -> tuple[Side, Side]:
+    return (a, b) if (a.doc, a.start, a.end) <= (b.doc, b.start, b.end) else (b, a)
+
+
+def judged_pairs(judgements: Sequence[Judgement]) -> list[JudgedPair]:
+    """The judgements grouped by pair (the same two spans, in either order), in file order."""
+    groups: dict[tuple[Side, Side], list[Judgement]] = {}
+    for j in judgements:
+        groups.setdefault(_key(j.a, j.b), []).append(j)
+    return [JudgedPair(a, b, tuple(js)) for (a, b), js in groups.items()]
+
+
+def _same(st: Statement, side: Side) -> bool:
+    return (
+        st.doc_id == side.doc
+        and overlap((st.content.start, st.content.end), (side.start, side.end)) >= MIN_OVERLAP
+    )
+
+
+def matches(c: Contradiction, pair: JudgedPair) -> bool:
+    """Whether the reported pair ``c`` is the judged ``pair``, in either order."""
+    return (_same(c.a, pair.a) and _same(c.b, pair.b)) or (_same(c.a, pair.b) and _same(c.b, pair.a))
+
+
+def _statement(st: Statement) -> dict[str, Any]:
+    return {"doc": st.doc_id, "start": st.content.start, "end": st.content.end, "speaker": st.speaker_name,
+            "content": st.content.text, "proposition": st.proposition}  # fmt: skip
+
+
+def evaluate(report: Report, judgements: Sequence[Judgement], k: int) -> dict[str, Any]:
+    """Precision@k over the judged pairs among the report's top ``k``, the recall of the file's gold pairs
+    (real contradictions) by the whole report, and the top ``k`` pairs no reader has judged."""
+    pairs = judged_pairs(judgements)
+    top = []
+    for rank, c in enumerate(report.contradictions[:k], 1):
+        found = next((p for p in pairs if matches(c, p)), None)
+        row = {"rank": rank, "score": round(c.score, 4), "reason": c.reason,
+               "verdict": found.verdict if found else None,
+               "a": _statement(c.a), "b": _statement(c.b)}  # fmt: skip
+        if found:
+            row["judged_reason"] = "; ".join(f"{j.reader}: {j.reason}" for j in found.judgements)
+        top.append(row)
+    judged = [r for r in top if r["verdict"] is not None]
+    right = sum(r["verdict"] == "contradiction" for r in judged)
+    gold = [p for p in pairs if p.is_gold]
+    reported = [p for p in gold if any(matches(c, p) for c in report.contradictions)]
+    return {
+        "k": k,
+        "reported": len(report.contradictions),
+        "judged_in_top_k": len(judged),
+        "unjudged_in_top_k": len(top) - len(judged),
+        "precision_at_k": round(ratio(right, len(judged)), 4),
+        "contradictions_in_top_k": right,
+        "gold_pairs": len(gold),
+        "gold_reported": len(reported),
+        "gold_recall": round(ratio(len(reported), len(gold)), 4),
+        "judged_pairs": len(pairs),
+        "disputed_pairs": sum(p.verdict == "disputed" for p in pairs),
+        "top": top,
+        "gold_missed": [
+            {"a": vars(p.a), "b": vars(p.b), "reason": p.judgements[0].reason}
+            for p in gold
+            if p not in reported
+        ],
+    }
+
+
+def _context(doc: Document, start: int, end: int, chars: int = CONTEXT_CHARS) -> str:
+    """The text around ``start:end``, cut at paragraph breaks where they fall near, the span marked ⟦ ⟧."""
+    text = doc.text
+    lo = max(0, start - chars)
+    hi = min(len(text), end + chars)
+    lo = text.find("\n", lo, start) + 1 if text.find("\n", lo, start) >= 0 else lo
+    cut = text.rfind("\n", end, hi)
+    hi = cut if cut > end else hi
+    return (text[lo:start] + "⟦" + text[start:end] + "⟧" + text[end:hi]).strip()
+
+
+def to_judge(
+    report: Report, documents: Sequence[Document], judgements: Sequence[Judgement], k: int
+) -> list[dict]:
+    """The top ``k`` pairs no reader has judged, as a reader needs them: both statements with their
+    speaker, proposition and context, no score (readers judge the text, not the system)."""
+    pairs = judged_pairs(judgements)
+    by_id = {d.id: d for d in documents}
+    out = []
+    for c in report.contradictions[:k]:
+        if any(matches(c, p) for p in pairs):
+            continue
+        sides = {}
+        for name, st in (("a", c.a), ("b", c.b)):
+            sides[name] = {
+                **_statement(st),
+                "context": _context(by_id[st.doc_id], st.content.start, st.content.end),
+            }
+        out.append(sides)
+    return out
+
+
+def gate(result: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The figures against ``{"min": {"precision_at_k": 0.6, "gold_recall": 0.5}}`` in ``path``; not applied
+    (and passed) when there is no such file."""
+    if not path.is_file():
+        return {"applied": False, "passed": True, "failures": []}
+    try:
+        minimums = json.loads(path.read_text(encoding="utf-8"))["min"]
+        failures = [f"{key} {result[key]:.3f} < {low}" for key, low in minimums.items() if result[key] < low]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise InputError(
+            str(path), f'expected {{"min": {{"precision_at_k": N, "gold_recall": N}}}} ({e})'
+        ) from None
+    return {"applied": True, "min": minimums, "passed": not failures, "failures": failures}
+
+
+def render_table(result: dict[str, Any]) -> str:
+    """The figures, then the top k with each pair's verdict."""
+    from io import StringIO
+
+    from rich.console import Console
+    from rich.table import Table
+
+    buf = StringIO()
+    console = Console(file=buf, width=140, no_color=True, markup=False, highlight=False, soft_wrap=True)
+    r = result
+    console.print(
+        f"{r['documents']} documents, {r['reported']} pairs reported; top {r['k']}: {r['judged_in_top_k']} "
+        f"judged, {r['unjudged_in_top_k']} unjudged; precision@{r['k']} {r['precision_at_k']:.3f} "
+        f"({r['contradictions_in_top_k']} real contradictions); gold pairs reported {r['gold_reported']} of "
+        f"{r['gold_pairs']} (recall {r['gold_recall']:.3f})"
+    )
+    table = Table(show_lines=True)
+    for col in ("#", "score", "verdict", "a", "b"):
+        table.add_column(col, overflow="fold")
+    for row in result["top"]:
+        a, b = row["a"], row["b"]
+        table.add_row(str(row["rank"]), f"{row['score']:.2f} {row['reason']}", row["verdict"] or "UNJUDGED",
+                      f"{a['speaker']}: {a['proposition']}",
+                      f"{b['speaker']}: {b['proposition']}")  # fmt: skip
+    console.print(table)
+    g = result["gate"]
+    if g["applied"]:
+        console.print(f"gate: {'PASSED' if g['passed'] else 'FAILED'} {'; '.join(g['failures'])}")
+    return buf.getvalue()
