@@ -14,7 +14,7 @@ from checker.runtime.nli import load_nli
 from checker.runtime.parser import load_spacy
 from checker.runtime.tagger import describe as describe_extractor
 from checker.runtime.tagger import load_tagger
-from checker.stages import attribute, embed, infer, pair, proposition, segment, speakers
+from checker.stages import attribute, claims, embed, infer, pair, proposition, segment, speakers
 
 #: ``on_stage(stage, done, total)`` is called as work advances; the CLI draws a progress bar from it.
 StageCallback = Callable[[str, int, int], None]
@@ -42,16 +42,17 @@ def statements_of(
     resolver = speakers.Resolver(parsed)
     resolved, people = speakers.resolve(parsed, raw, resolver)
     on_stage("speakers", len(raw), len(raw))
-    final = proposition.annotate(parsed, resolved, people, resolver.refer)
+    annotated = proposition.annotate(parsed, resolved, people, resolver.refer)
+    final = claims.mark(parsed, annotated, people)
     return parsed, final, people
 
 
 def candidates_of(
     statements: Sequence[Statement], on_stage: StageCallback = _noop
 ) -> tuple[list[Statement], list[Candidate], np.ndarray, np.ndarray]:
-    """The live statements (assertions with a proposition), the candidate pairs NLI will score, and the
-    embedding vectors with each live statement's first row (see ``pair.candidates``)."""
-    live = [s for s in statements if s.is_assertion and s.proposition]
+    """The live statements (checkable assertions with a proposition), the candidate pairs NLI will score,
+    and the embedding vectors with each live statement's first row (see ``pair.candidates``)."""
+    live = [s for s in statements if s.is_assertion and s.checkable and s.proposition]
     on_stage("embed", 0, len(live))
     vectors, starts = embed.vectors(live)
     on_stage("embed", len(live), len(live))

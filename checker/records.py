@@ -65,6 +65,10 @@ class Statement:
     speaker_id: str = ""
     speaker_name: str = ""
     is_assertion: bool = True  # a claim its speaker asserted: not a demand, intention, vote or poll finding
+    #: a claim about the world that can contradict another (``claims``): a declarative clause with a subject
+    #: and a finite verb; not a fragment, noun phrase, question or imperative, which ``not_checkable`` names
+    checkable: bool = True
+    not_checkable: str = ""
     date: str | None = None
     #: the speakers of this utterance when one statement was split over coordinated speakers ("Both the US
     #: and France said", "They said" after them): they speak with one voice and are not compared in-document

@@ -83,15 +83,33 @@ def test_a_side_matches_by_half_of_the_shorter_span(tmp_path: Path) -> None:
 
 
 def test_readers_who_disagree_make_a_disputed_pair_that_is_no_gold(tmp_path: Path) -> None:
-    judged = corpus.read_judgements(
-        write(
-            tmp_path, line(SAFE, UNSAFE, "contradiction", "r1"), line(UNSAFE, SAFE, "no_contradiction", "r2")
-        )
-    )
+    lines = [line(SAFE, UNSAFE, "contradiction", "r1"), line(UNSAFE, SAFE, "no_contradiction", "r2")]
+    judged = corpus.read_judgements(write(tmp_path, *lines))
     (only,) = corpus.judged_pairs(judged)
     assert only.verdict == "disputed" and not only.is_gold
     out = corpus.evaluate(report(pair(SAFE, UNSAFE, 0.9)), judged, 20)
     assert out["precision_at_k"] == 0.0 and out["disputed_pairs"] == 1 and out["gold_pairs"] == 0
+    # a third reader settles it
+    judged = corpus.read_judgements(write(tmp_path, *lines, line(SAFE, UNSAFE, "contradiction", "r3")))
+    out = corpus.evaluate(report(pair(SAFE, UNSAFE, 0.9)), judged, 20)
+    assert out["precision_at_k"] == 1.0 and out["gold_pairs"] == 1 and out["gold_reported"] == 1
+
+
+def test_a_reported_pair_takes_the_verdict_of_every_judged_pair_it_matches(tmp_path: Path) -> None:
+    # one reader judged the clause ("the bridge is unsafe"), two others the whole statement
+    clause = Span(
+        UNSAFE.content.start, UNSAFE.content.start + len("the bridge is unsafe"), "the bridge is unsafe"
+    )
+    part = Statement("b:p", "b", Span(0, 1, "C"), Span(0, 1, "said"), clause, "indirect", 0)
+    lines = [
+        line(SAFE, part, "contradiction", "r1"),
+        line(SAFE, UNSAFE, "contradiction", "r2"),
+        line(SAFE, UNSAFE, "no_contradiction", "r3"),
+    ]
+    out = corpus.evaluate(
+        report(pair(SAFE, UNSAFE, 0.9)), corpus.read_judgements(write(tmp_path, *lines)), 20
+    )
+    assert out["top"][0]["verdict"] == "contradiction" and len(out["top"][0]["readers"]) == 3
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import typer
 from checker import config, pipeline
 from checker.cli.common import DebugOpt, MeasureFormat, MeasureFormatOpt, PathsArg, fail_on_errors
 from checker.errors import CheckerError, UsageError
-from checker.evaluation import attribution, bench, cases, corpus, end_to_end, nli
+from checker.evaluation import attribution, bench, cases, claims, corpus, end_to_end, nli
 from checker.io import load_inputs
 
 eval_app = typer.Typer(help="Measure checker on labeled data.")
@@ -173,6 +173,36 @@ def eval_corpus(
     if not gate["passed"]:
         typer.echo(f"checker: gate failed: {'; '.join(gate['failures'])}", err=True)
         raise typer.Exit(config.EXIT_BELOW_GATE)
+
+
+@eval_app.command("claims")
+def eval_claims(
+    paths: PathsArg,
+    labels: Annotated[
+        Path, typer.Option(help="JSONL of readers' claim / not-a-claim labels (eval/corpus/claims-*).")
+    ],
+    fmt: MeasureFormatOpt = MeasureFormat.table,
+    debug: DebugOpt = False,
+) -> None:
+    """The claim gate against readers' labels: P and R of claims kept and of non-claims set aside."""
+    with fail_on_errors(debug):
+        gold = claims.read_labels(labels)
+        documents, skipped = load_inputs(paths)
+        wanted = {label.doc for label in gold}
+        documents = [d for d in documents if d.id in wanted]
+        if not documents:
+            raise CheckerError(f"{', '.join(paths)}: none of the labelled documents is here")
+        _, statements, _ = pipeline.statements_of(documents)
+        result = claims.evaluate(statements, gold)
+    if fmt == MeasureFormat.json:
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    c, n = result["claims"], result["not_claims"]
+    typer.echo(
+        f"{result['statements']} labelled statements ({result['disputed']} disputed, "
+        f"{result['not_extracted']} not extracted); claims kept: P {c['precision']:.3f} R {c['recall']:.3f} "
+        f"(n {c['n']}); non-claims set aside: P {n['precision']:.3f} R {n['recall']:.3f} (n {n['n']})"
+    )
 
 
 def bench_command(

@@ -8,9 +8,9 @@ its document id and the character span of its content:
 
 No text is copied into it: the spans point into the corpus. A reported pair matches a judged pair when each
 side overlaps one side of it by half of the shorter span (as ``checker eval`` matches statements), in either
-order.
-A pair's verdict is its readers' when they agree; a pair readers disagree on is ``disputed`` and counts as no
-contradiction (the report should not lead with a pair a careful reader rejects).
+order. A verdict is the majority's of every reader who judged a matching pair; a tie is ``disputed`` and
+counts as no contradiction (the report should not lead with a pair careful readers cannot agree on). A judged
+pair is gold, a real contradiction, when the majority of its own readers say so.
 """
 
 from __future__ import annotations
@@ -57,9 +57,16 @@ class Judgement:
     found_by: str
 
 
+def majority(judgements: Sequence[Judgement]) -> str:
+    """The verdict most readers gave; "disputed" on a tie."""
+    yes = sum(j.verdict == "contradiction" for j in judgements)
+    no = len(judgements) - yes
+    return "contradiction" if yes > no else "no_contradiction" if no > yes else "disputed"
+
+
 @dataclass(frozen=True)
 class JudgedPair:
-    """A pair and every reader's judgement of it; ``verdict`` is theirs when they agree, else "disputed"."""
+    """A pair and every reader's judgement of it."""
 
     a: Side
     b: Side
@@ -67,8 +74,7 @@ class JudgedPair:
 
     @property
     def verdict(self) -> str:
-        verdicts = {j.verdict for j in self.judgements}
-        return verdicts.pop() if len(verdicts) == 1 else "disputed"
+        return majority(self.judgements)
 
     @property
     def is_gold(self) -> bool:
@@ -123,16 +129,25 @@ def read_judgements(path: Path) -> list[Judgement]:
     return out
 
 
-def _key(a: Side, b: Side) -> tuple[Side, Side]:
-    return (a, b) if (a.doc, a.start, a.end) <= (b.doc, b.start, b.end) else (b, a)
+def _overlaps(x: Side, y: Side) -> bool:
+    return x.doc == y.doc and overlap((x.start, x.end), (y.start, y.end)) >= MIN_OVERLAP
+
+
+def _same_pair(a: Side, b: Side, j: Judgement) -> bool:
+    return (_overlaps(a, j.a) and _overlaps(b, j.b)) or (_overlaps(a, j.b) and _overlaps(b, j.a))
 
 
 def judged_pairs(judgements: Sequence[Judgement]) -> list[JudgedPair]:
-    """The judgements grouped by pair (the same two spans, in either order), in file order."""
-    groups: dict[tuple[Side, Side], list[Judgement]] = {}
+    """The judgements grouped by pair, in file order: a judgement joins the first pair whose two spans its own
+    overlap as a reported pair must (readers who quote a statement a little differently judge one pair)."""
+    groups: list[tuple[Side, Side, list[Judgement]]] = []
     for j in judgements:
-        groups.setdefault(_key(j.a, j.b), []).append(j)
-    return [JudgedPair(a, b, tuple(js)) for (a, b), js in groups.items()]
+        group = next((g for g in groups if _same_pair(g[0], g[1], j)), None)
+        if group is None:
+            groups.append((j.a, j.b, [j]))
+        else:
+            group[2].append(j)
+    return [JudgedPair(a, b, tuple(js)) for a, b, js in groups]
 
 
 def _same(st: Statement, side: Side) -> bool:
@@ -158,12 +173,12 @@ def evaluate(report: Report, judgements: Sequence[Judgement], k: int) -> dict[st
     pairs = judged_pairs(judgements)
     top = []
     for rank, c in enumerate(report.contradictions[:k], 1):
-        found = next((p for p in pairs if matches(c, p)), None)
+        readers = [j for p in pairs if matches(c, p) for j in p.judgements]
         row = {"rank": rank, "score": round(c.score, 4), "reason": c.reason,
-               "verdict": found.verdict if found else None,
+               "verdict": majority(readers) if readers else None,
                "a": _statement(c.a), "b": _statement(c.b)}  # fmt: skip
-        if found:
-            row["judged_reason"] = "; ".join(f"{j.reader}: {j.reason}" for j in found.judgements)
+        if readers:
+            row["readers"] = [f"{j.reader}: {j.verdict}: {j.reason}" for j in readers]
         top.append(row)
     judged = [r for r in top if r["verdict"] is not None]
     right = sum(r["verdict"] == "contradiction" for r in judged)

@@ -35,8 +35,9 @@ def anchors(text: str) -> set[str]:
 
 
 def comparable(a: Statement, b: Statement) -> bool:
-    """Statements worth comparing: different speakers or documents, or one speaker on two dates."""
-    if not (a.is_assertion and b.is_assertion):
+    """Statements worth comparing: two checkable claims asserted by different speakers or in different
+    documents, or by one speaker on two dates."""
+    if not (a.is_assertion and b.is_assertion and a.checkable and b.checkable):
         return False
     if a.doc_id == b.doc_id and (a.content.start == b.content.start or _one_voice(a, b)):
         return False  # one statement split over coordinated speakers, or two of one group's statements
@@ -56,10 +57,10 @@ def _pairs(counts: Counter) -> int:
 def count_comparable(statements: Sequence[Statement]) -> int:
     """How many pairs ``comparable`` admits, counted without enumerating them.
 
-    All pairs of assertions, less those of one speaker on one date (one document has one date), less
+    All pairs of checkable assertions, less those of one speaker on one date (one document has one date), less
     those of one statement split over coordinated speakers.
     """
-    live = [s for s in statements if s.is_assertion]
+    live = [s for s in statements if s.is_assertion and s.checkable]
     n = len(live)
     same_speaker_date = _pairs(Counter((s.speaker_id, s.date or "") for s in live))
     split = _pairs(Counter((s.doc_id, s.content.start) for s in live))

@@ -1,0 +1,120 @@
+"""The claim gate on the real parse: declarative clauses with a subject and a finite verb are checked; noun
+phrases, fragments, questions, imperatives and indirect questions are kept, marked, and not compared."""
+
+from __future__ import annotations
+
+import pytest
+
+from checker.records import Document
+from checker.runtime.parser import load_spacy
+from checker.stages import claims, pair
+from checker.stages.segment import parse
+
+
+def why(text: str) -> str:
+    (pd,) = parse([Document("d", text)], load_spacy())
+    return claims.not_a_claim(pd.span(0, len(text)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The server was secure.",
+        "He never obtained access to Clinton's email account.",
+        "Democrats would be drawn to her plans.",
+        "It was a narrow victory. It was almost a split decision.",
+        "Don't shoot him. He has no weapon.",  # one sentence that is a claim is enough
+        "What she did with her email set-up was a mistake.",  # a subject clause
+        "The plan is a disaster.",  # an opinion is a position, a claim
+    ],
+)
+def test_claims_pass(text: str) -> None:
+    assert why(text) == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("His party's nominee", "noun phrase"),
+        ("The Supreme Court ruling", "noun phrase"),
+        ("To get emails from the laptop", "fragment"),
+        ("Whether they had any concerns about the messages", "fragment"),
+        ("How the information got on an unclassified system", "fragment"),
+        ("What's happening in your state or district?", "question"),
+        ("Make sure you go out and vote.", "imperative"),
+        ("Is possible after the victory in Indiana", "fragment"),
+    ],
+)
+def test_non_claims_are_named(text: str, reason: str) -> None:
+    assert why(text) == reason
+
+
+def test_a_denial_of_doing_something_is_a_claim() -> None:
+    from stages import run
+
+    (st, *_) = run("Housing Minister Ferenc Lazar on Tuesday denied receiving any payments from Domus Build.")
+    assert st.negated and st.checkable
+
+
+def test_statements_carry_the_gate_and_a_non_claim_is_never_compared() -> None:
+    from stages import run
+
+    (claim,) = run("The mayor said the bridge was safe.")
+    (phrase,) = run("The council described the bridge as unsafe for traffic.")
+    assert claim.checkable and claim.not_checkable == ""
+    assert not phrase.checkable and phrase.not_checkable in ("noun phrase", "fragment")
+    other = run("The engineers said the bridge was unsafe.")[0]
+    assert pair.comparable(claim, other)
+    assert not pair.comparable(phrase, other) and pair.count_comparable([phrase, other]) == 0
+
+
+def test_the_gate_is_measured_per_class_against_labels(tmp_path) -> None:
+    import json
+
+    from checker.errors import InputError
+    from checker.evaluation import claims as measure
+    from checker.records import Span, Statement
+
+    def st(start: int, checkable: bool, why: str = "") -> Statement:
+        content = Span(start, start + 10, "x" * 10)
+        return Statement(f"d:{start}", "d", Span(0, 1, "X"), Span(0, 1, "said"), content, "indirect", 0,
+                         checkable=checkable, not_checkable=why)  # fmt: skip
+
+    rows = [(0, True), (20, True), (40, False), (60, False), (80, True)]
+    lines = [
+        {
+            "doc": "d",
+            "start": s,
+            "end": s + 10,
+            "claim": c,
+            "category": "c",
+            "reader": r,
+            "date": "2026-11-30",
+        }
+        for s, c in rows
+        for r in ("r1", "r2")
+    ]
+    lines.append({**lines[-1], "claim": False, "reader": "r3"})  # readers disagree on the last: disputed
+    f = tmp_path / "labels.jsonl"
+    f.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    # a claim kept (its unresolved speaker is no verdict on claim-ness), a claim set aside, a non-claim set
+    # aside, a non-claim kept
+    sts = [
+        st(0, False, "no speaker (unresolved 'I')"),
+        st(20, False, "fragment"),
+        st(40, False, "noun phrase"),
+        st(60, True),
+        st(80, True),
+    ]
+    out = measure.evaluate(sts, measure.read_labels(f))
+    assert out["disputed"] == 1
+    assert out["confusion"] == {
+        "claim_kept": 1,
+        "claim_set_aside": 1,
+        "not_claim_kept": 1,
+        "not_claim_set_aside": 1,
+    }
+    assert out["claims"]["precision"] == 0.5 and out["not_claims"]["recall"] == 0.5
+    f.write_text('{"doc": "d", "start": 0}\n')
+    with pytest.raises(InputError, match="line 1"):
+        measure.read_labels(f)
