@@ -77,6 +77,11 @@ NEAREST_THRESHOLD = 0.95
 #: antonym, figure or same speaker) is reported from this score. On eval/'s dev split (102 cases, 2026-11-25)
 #: 6 of its 8 "other" false alarms scored 0.51-0.84 and its 4 right ones 0.90 and more.
 UNCUED_THRESHOLD = 0.85
+#: A noun named by more than this share of the corpus's statements (and more than COMMON_TOPIC_MIN) says
+#: nothing of what a claim is about ("Trump" in an election corpus): ``about`` does not cite it
+#: (``pair.common_topics``, ``rules.about``).
+COMMON_TOPIC_SHARE = 0.03
+COMMON_TOPIC_MIN = 10
 #: Once a pair is found contradictory, what each side's speaker said within this many sentences of it is
 #: scored against the other side too (``pair.follow_ups``).
 FOLLOW_UP_SENTENCES = 2

@@ -57,7 +57,7 @@ def candidates_of(
     vectors, starts = embed.vectors(live)
     on_stage("embed", len(live), len(live))
     on_stage("pair", 0, len(live))
-    cands = pair.candidates(live, vectors, starts=starts)
+    cands = pair.candidates(live, vectors, starts=starts, common=pair.common_topics(live))
     on_stage("pair", len(live), len(live))
     return live, cands, vectors, starts
 
@@ -101,14 +101,17 @@ def check(
     # a mere nearest neighbour becomes a follow-up, held to the ordinary threshold.
     hits = [(c.a.id, c.b.id) for c in scored if infer.reportable(c, config.CONTRADICTION_THRESHOLD)]
     weak = {(c.a.id, c.b.id): n for n, c in enumerate(scored) if c.via == "nearest"}
-    more = pair.follow_ups(hits, live, {(c.a, c.b) for c in cands if c.via != "nearest"})
+    common = pair.common_topics(live)
+    more = pair.follow_ups(hits, live, {(c.a, c.b) for c in cands if c.via != "nearest"}, common=common)
     extra = []
-    for i, j in more:
+    for i, j, about in more:
         ids = (live[i].id, live[j].id)
         if ids in weak:
             scored[weak[ids]] = replace(scored[weak[ids]], via="follow-up")
         else:
-            extra.append(Candidate(*ids, pair.similarity(vectors, starts, i, j), via="follow-up"))
+            extra.append(
+                Candidate(*ids, pair.similarity(vectors, starts, i, j), via="follow-up", about=about)
+            )
     scored += infer.score(extra, by_id, model)
     cands += extra
     found = [c for c in scored if infer.reportable(c, threshold)]

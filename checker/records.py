@@ -83,6 +83,9 @@ class Statement:
     #: the subject's head noun and the words that tell it apart ("council", "marlow", "town"), see
     #: ``proposition.thing``: two councils' votes cannot contradict; empty when the subject is a pronoun
     thing: tuple[str, ...] = ()
+    #: the nouns the content names, as lemmas ("payment", "domus"): what two claims share when their subjects
+    #: differ (``rules.about``)
+    topics: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -114,6 +117,8 @@ class Candidate:
     #: why the pair was kept: "similar" (above the similarity bar), "shared" (a lower bar and a shared name
     #: or number), "nearest" (among a statement's nearest neighbours only), "follow-up" (``pair.follow_ups``)
     via: Via = "similar"
+    #: why the two are about the same thing (``rules.about``): "same subject: Netanyahu", "both name: ..."
+    about: str = ""
 
 
 @dataclass(frozen=True)
@@ -133,12 +138,14 @@ class Contradiction:
     #: when the score comes from the two main claims compared without their reasons and further clauses
     #: (``opposite.main_claim``): the two texts and the contradiction probability
     main_claims: dict[str, Any] | None = None
+    about: str = ""  # why the two are about the same thing (``Candidate.about``)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "score": round(self.score, 4),
             "reason": self.reason,
             "explanation": self.explanation,
+            "about": self.about,
             "similarity": round(self.similarity, 4),
             "opposite": self.opposite,
             "main_claims": self.main_claims,

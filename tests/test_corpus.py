@@ -34,7 +34,7 @@ TRAFFIC = statement(B, "s2", "traffic is awful", "Resident")
 
 def pair(a: Statement, b: Statement, score: float) -> Contradiction:
     probs = {"contradiction": score, "entailment": 0.0, "neutral": 1 - score}
-    return Contradiction(a, b, score, probs, probs, 0.7, "negation", "test")
+    return Contradiction(a, b, score, probs, probs, 0.7, "negation", "test", about="same subject: bridge")
 
 
 def line(x: Statement, y: Statement, verdict: str, reader: str = "r1", **over: object) -> str:
@@ -162,3 +162,14 @@ def test_cli_exits_5_while_a_top_pair_is_unjudged_then_0(
     judgements.write_text(line(SAFE, UNSAFE, "contradiction") + "\n")
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0 and json.loads(result.stdout)["precision_at_k"] == 1.0
+
+
+def test_a_missed_gold_pair_says_where_it_was_lost(tmp_path: Path) -> None:
+    judged = corpus.read_judgements(
+        write(tmp_path, line(SAFE, UNSAFE, "contradiction"), line(CLOSE, TRAFFIC, "contradiction"))
+    )
+    scored = pair(SAFE, UNSAFE, 0.2)
+    rep = Report([], [SAFE, CLOSE, UNSAFE], [], [], 0.5, scored_pairs=[(SAFE.id, UNSAFE.id)])
+    lost = {m["a"]["start"]: m["lost"] for m in corpus.evaluate(rep, judged, 20, [scored])["gold_missed"]}
+    assert lost[SAFE.content.start].startswith("scored 0.200")
+    assert lost[CLOSE.content.start].startswith("not extracted")  # TRAFFIC is no statement of the report

@@ -65,7 +65,7 @@ def statement(sid: str, doc: str, text: str, speaker: str, content: str) -> Stat
 
 def contradiction(a: Statement, b: Statement, score: float) -> Contradiction:
     probs = {"contradiction": score, "entailment": 0.0, "neutral": 1 - score}
-    return Contradiction(a, b, score, probs, probs, 0.8, "negation", "test")
+    return Contradiction(a, b, score, probs, probs, 0.8, "negation", "test", about="same subject: x")
 
 
 def report_for(case: eval_cases.Case, found: list[tuple[str, str, float]]) -> Report:

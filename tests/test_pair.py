@@ -27,12 +27,13 @@ def make(
     prop: str = "",
     assertion: bool = True,
     voices: tuple[str, ...] = (),
+    topics: tuple[str, ...] = ("bridge",),
 ):
     return Statement(
         id=f"s{i}", doc_id=doc, speaker=Span(0, 1, "x"), cue=Span(0, 1, "x"),
         content=Span(content_start, content_start + 1, "x"), kind="indirect", sentence=0,
         speaker_id=speaker, speaker_name=speaker, is_assertion=assertion, date=date,
-        proposition=prop or f"p{i}", voices=voices,
+        proposition=prop or f"p{i}", voices=voices, topics=topics,
     )  # fmt: skip
 
 
@@ -144,7 +145,9 @@ def test_follow_ups_pair_a_contradictions_neighbours_with_its_other_side():
     b = make(4, "d2", "Transvia", "2025-01-02", 0, "Transvia accepted the offer")
     sts = [a, a2, far, b, aside]
     more = follow_ups([("s1", "s4")], sts, {("s1", "s4")})
-    assert more == [(1, 3)]  # the next sentence's quote against the other side; not five sentences on
+    assert more == [
+        (1, 3, "both name: bridge")
+    ]  # the next sentence's quote against the other side; not five sentences on
     assert follow_ups([("s1", "s4")], sts, {("s1", "s4"), ("s2", "s4")}) == []  # already scored
 
 
@@ -183,3 +186,24 @@ def test_two_things_of_one_kind_told_apart_are_not_compared():
     vectors = np.ones((3, 2)) / np.sqrt(2)
     found = {(x.a, x.b) for x in candidates([marlow, estfield, council], vectors, max_per_statement=5)}
     assert found == {("s0", "s2"), ("s1", "s2")}
+
+
+def test_each_candidate_says_what_shows_the_two_are_about_the_same_thing():
+    from checker.stages.pair import common_topics
+    from checker.stages.rules import about, same_person
+
+    a = replace(make(1, "d1", "x", None, topics=("payment", "domus")), subjects=("Ferenc Lazar",))
+    b = replace(make(2, "d2", "y", None, topics=("cent", "company")), subjects=("Lazar",))
+    assert about(a, b) == "same subject: Ferenc Lazar"
+    c = make(3, "d2", "y", None, topics=("payment", "trump"))
+    assert about(a, c) == "both name: payment"
+    assert about(a, c, common=frozenset({"payment"})) == ""  # a noun the whole corpus names tells nothing
+    assert not same_person("Stephen Lynch", "Loretta E. Lynch") and same_person(
+        "Donald Trump", "Donald J. Trump"
+    )
+    many = [make(i, f"d{i}", f"s{i}", None, topics=("trump", f"t{i}")) for i in range(40)]
+    assert common_topics(many) == frozenset({"trump"})
+    # nothing in common: a candidate that says so
+    d = make(4, "d3", "z", None, topics=("weather",))
+    vectors = np.ones((2, 4), dtype=np.float32) / 2
+    assert [c.about for c in candidates([a, d], vectors)] == [""]

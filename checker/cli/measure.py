@@ -16,6 +16,7 @@ from checker.cli.common import DebugOpt, MeasureFormat, MeasureFormatOpt, PathsA
 from checker.errors import CheckerError, UsageError
 from checker.evaluation import attribution, bench, cases, claims, corpus, end_to_end, nli
 from checker.io import load_inputs
+from checker.stages import infer
 
 eval_app = typer.Typer(help="Measure checker on labeled data.")
 
@@ -153,8 +154,12 @@ def eval_corpus(
         if not documents:
             raise CheckerError(f"{', '.join(paths)}: no readable documents ({len(skipped)} skipped)")
         started = time.perf_counter()
-        report = pipeline.check(documents, threshold=threshold, skipped=skipped)
-        result = corpus.evaluate(report, verdicts, k)
+        # every scored pair, to say where a missed real contradiction was lost; the report is those reportable
+        every = pipeline.check(documents, threshold=0.0, skipped=skipped)
+        decision = config.CONTRADICTION_THRESHOLD if threshold is None else threshold
+        reported = [c for c in every.contradictions if infer.reportable(c, decision)]
+        report = replace(every, contradictions=reported, threshold=decision)
+        result = corpus.evaluate(report, verdicts, k, every.contradictions)
         gate = corpus.gate(result, judgements.parent / config.EVAL_THRESHOLDS)
         result = {"documents": len(documents), **result, "gate": gate,
                   "seconds": round(time.perf_counter() - started, 1)}  # fmt: skip

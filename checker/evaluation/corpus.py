@@ -167,9 +167,12 @@ def _statement(st: Statement) -> dict[str, Any]:
             "content": st.content.text, "proposition": st.proposition}  # fmt: skip
 
 
-def evaluate(report: Report, judgements: Sequence[Judgement], k: int) -> dict[str, Any]:
+def evaluate(
+    report: Report, judgements: Sequence[Judgement], k: int, scored: Sequence[Contradiction] = ()
+) -> dict[str, Any]:
     """Precision@k over the judged pairs among the report's top ``k``, the recall of the file's gold pairs
-    (real contradictions) by the whole report, and the top ``k`` pairs no reader has judged."""
+    (real contradictions) by the whole report, the top ``k`` pairs no reader has judged, and where each gold
+    pair the report misses was lost (``scored``: every pair scored, to read a missed pair's score from)."""
     pairs = judged_pairs(judgements)
     top = []
     for rank, c in enumerate(report.contradictions[:k], 1):
@@ -198,11 +201,40 @@ def evaluate(report: Report, judgements: Sequence[Judgement], k: int) -> dict[st
         "disputed_pairs": sum(p.verdict == "disputed" for p in pairs),
         "top": top,
         "gold_missed": [
-            {"a": vars(p.a), "b": vars(p.b), "reason": p.judgements[0].reason}
+            {
+                "a": vars(p.a),
+                "b": vars(p.b),
+                "reason": p.judgements[0].reason,
+                "lost": lost_at(p, report, scored),
+            }
             for p in gold
             if p not in reported
         ],
     }
+
+
+def lost_at(pair: JudgedPair, report: Report, scored: Sequence[Contradiction]) -> str:
+    """Where a real contradiction the report misses was lost: a side never extracted, a side set aside by the
+    claim gate, the pair never sent to NLI, or its score (``scored``: every pair scored, at threshold 0)."""
+    sides = []
+    for side in (pair.a, pair.b):
+        found = [st for st in report.statements if _same(st, side)]
+        if not found:
+            return f"not extracted: {side.doc}:{side.start}-{side.end}"
+        sides.append(found)
+    if not any(st.checkable for st in sides[0]) or not any(st.checkable for st in sides[1]):
+        why = next(st.not_checkable for group in sides for st in group if not st.checkable)
+        return f"set aside: {why}"
+    ids = [{st.id for st in group} for group in sides]
+    sent = [
+        (x, y)
+        for x, y in report.scored_pairs
+        if (x in ids[0] and y in ids[1]) or (x in ids[1] and y in ids[0])
+    ]
+    if not sent:
+        return "not paired"
+    best = max((c for c in scored if (c.a.id, c.b.id) in sent), key=lambda c: c.score, default=None)
+    return f"scored {best.score:.3f} ({best.reason}, via {best.via})" if best else "scored, under the report"
 
 
 def _context(doc: Document, start: int, end: int, chars: int = CONTEXT_CHARS) -> str:

@@ -176,7 +176,7 @@ def _judge(
     kind, why = reason(a, b)
     if _same_figure_differs(kind, why, a, b, c.similarity) or _same_claim_opposite_word(a, b, c.similarity):
         value = max(value, config.RULE_SCORE)
-    return Contradiction(a, b, value, ab, ba, c.similarity, kind, why, turned, c.via, main_claims)
+    return Contradiction(a, b, value, ab, ba, c.similarity, kind, why, turned, c.via, main_claims, c.about)
 
 
 def _same_figure_differs(kind: Reason, why: str, a: Statement, b: Statement, similarity: float) -> bool:

@@ -11,7 +11,7 @@ import numpy as np
 
 from checker import config
 from checker.records import Candidate, Statement
-from checker.stages.rules import apart
+from checker.stages.rules import about, apart
 
 _ENTITY = re.compile(r"\b([A-Z][a-zA-Z’'\-]+(?:\s+[A-Z][a-zA-Z’'\-]+)*)|\b(\d[\d,.]*)\b")
 #: capitalised words that name nothing (a sentence's first word is a name only when not one of these)
@@ -44,6 +44,18 @@ def comparable(a: Statement, b: Statement) -> bool:
     if a.speaker_id != b.speaker_id:
         return True
     return a.doc_id != b.doc_id and (a.date or "") != (b.date or "")
+
+
+def common_topics(
+    statements: Sequence[Statement],
+    share: float = config.COMMON_TOPIC_SHARE,
+    least: int = config.COMMON_TOPIC_MIN,
+) -> frozenset[str]:
+    """The nouns so many statements name that sharing one says nothing of what two claims are about: named by
+    more than ``share`` of the statements and by at least ``least`` ("trump" in an election corpus)."""
+    counts = Counter(t for s in statements for t in set(s.topics))
+    bar = max(least, share * len(statements))
+    return frozenset(t for t, n in counts.items() if n > bar)
 
 
 def _one_voice(a: Statement, b: Statement) -> bool:
@@ -107,10 +119,13 @@ def candidates(
     min_similarity_shared: float = config.PAIR_MIN_SIMILARITY_SHARED,
     max_per_statement: int = config.PAIR_MAX_PER_STATEMENT,
     min_per_statement: int = config.PAIR_MIN_PER_STATEMENT,
+    common: frozenset[str] = frozenset(),
     block: int = 1024,
 ) -> list[Candidate]:
     """Each statement's ``min_per_statement`` nearest comparable statements, and further ones above the
     similarity bar (a lower bar where they share a name or number), at most ``max_per_statement``; best first.
+    Each candidate says what shows the two are about the same thing (``rules.about``, with the corpus's
+    ``common`` nouns, ``common_topics``), or nothing.
 
     ``vectors`` has one row per statement, or, with ``starts``, one row per piece of a statement too long
     for the embedding model's window: statement ``i``'s pieces are rows ``starts[i]`` up to
@@ -143,6 +158,7 @@ def candidates(
                     continue
                 if apart(statements[i], statements[j]):
                     continue
+                why = about(statements[i], statements[j], common)
                 shared = tuple(sorted(keys[i] & keys[j]))
                 if sim >= min_similarity:
                     via = "similar"
@@ -155,7 +171,7 @@ def candidates(
                 kept += 1
                 a, b = (i, j) if i < j else (j, i)
                 if (a, b) not in found or found[(a, b)].via == "nearest":
-                    found[(a, b)] = Candidate(statements[a].id, statements[b].id, sim, shared, via)
+                    found[(a, b)] = Candidate(statements[a].id, statements[b].id, sim, shared, via, why)
     return sorted(found.values(), key=lambda c: (-c.similarity, c.a, c.b))
 
 
@@ -177,9 +193,11 @@ def follow_ups(
     statements: Sequence[Statement],
     scored: set[tuple[str, str]],
     sentences: int = config.FOLLOW_UP_SENTENCES,
-) -> list[tuple[int, int]]:
-    """Pairs to score next, by index into ``statements``: for each contradiction found (``found``, statement
-    ids), the quotes within ``sentences`` sentences of each side in its document, against the other side.
+    common: frozenset[str] = frozenset(),
+) -> list[tuple[int, int, str]]:
+    """Pairs to score next, by index into ``statements``, with why they are about the same thing: for each
+    contradiction found (``found``, statement ids), the quotes within ``sentences`` sentences of each side in
+    its document, against the other side.
 
     News reports a claim and then quotes it, in other words, from the same speaker or a spokesperson ("The
     union said Transvia had refused. 'They turned it down flat,' its leader said"): the quote is too far from
@@ -190,7 +208,7 @@ def follow_ups(
     by_doc: dict[str, list[int]] = {}
     for i, s in enumerate(statements):
         by_doc.setdefault(s.doc_id, []).append(i)
-    out: dict[tuple[int, int], None] = {}
+    out: dict[tuple[int, int], str] = {}
     for ida, idb in found:
         for x, y in ((index[ida], index[idb]), (index[idb], index[ida])):
             sx = statements[x]
@@ -201,8 +219,9 @@ def follow_ups(
                     continue
                 if apart(sk, statements[y]):
                     continue
+                why = about(sk, statements[y], common)
                 a, b = (k, y) if k < y else (y, k)
                 ids = (statements[a].id, statements[b].id)
                 if ids not in scored and (ids[1], ids[0]) not in scored:
-                    out[(a, b)] = None
-    return list(out)
+                    out.setdefault((a, b), why)
+    return [(a, b, why) for (a, b), why in out.items()]

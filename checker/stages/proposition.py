@@ -325,6 +325,15 @@ def thing(st: Statement, pd: ParsedDocument, speaker_kind: str = "") -> tuple[st
     return (subj.lemma_.lower(), *sorted(marks))
 
 
+def topics(st: Statement, pd: ParsedDocument, people: Sequence[str] = ()) -> tuple[str, ...]:
+    """The nouns and names ``st``'s content mentions, as lowercase lemmas, and the words of ``people`` (whom
+    its subject names, ``subjects``)."""
+    span = pd.span(st.content.start, st.content.end)
+    found = {t.lemma_.lower() for t in span or () if t.pos_ in ("NOUN", "PROPN") and len(t.text) > 2}
+    found.update(w for name in people for w in name.lower().split())
+    return tuple(sorted(found))
+
+
 def annotate(
     parsed: Sequence[ParsedDocument],
     statements: Sequence[Statement],
@@ -341,24 +350,26 @@ def annotate(
         voices.setdefault((st.doc_id, st.content.start), set()).add(st.speaker_id)
     out = []
     #: per document, the last statement's sentence and object: what a later "it" refers to
-    topics: dict[str, tuple[int, str]] = {}
+    objects: dict[str, tuple[int, str]] = {}
     for st in statements:
         pd, kind = by_doc[st.doc_id], kinds.get(st.speaker_id, "")
         together = voices[(st.doc_id, st.content.start)]
-        last = topics.get(st.doc_id)
+        last = objects.get(st.doc_id)
         before = last[1] if last and 0 <= st.sentence - last[0] <= config.TOPIC_SENTENCES else None
         in_doc = partial(refer, st.doc_id)
+        named = subjects(st, pd, kind)
         out.append(
             replace(
                 st,
                 proposition=build(st, pd, kind, refer=in_doc, antecedent=before),
                 parts=tuple(parts(st, pd, kind, in_doc, before)),
-                subjects=subjects(st, pd, kind),
+                subjects=named,
                 thing=thing(st, pd, kind),
+                topics=topics(st, pd, named),
                 voices=tuple(sorted(together)) if len(together) > 1 else (),
             )
         )
         found = topic(st, pd)
         if found:
-            topics[st.doc_id] = (st.sentence, found)
+            objects[st.doc_id] = (st.sentence, found)
     return out

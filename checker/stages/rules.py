@@ -218,13 +218,22 @@ def bases(text: str) -> set[str]:
 # -- what two claims are about ------------------------------------------------------------------------
 
 
+def same_person(x: str, y: str) -> bool:
+    """Two names of one person: they share a word ("Netanyahu", "Benjamin Netanyahu"; "Hillary", "Hillary
+    Clinton"), and are not two full names with one surname and different first names ("Stephen Lynch",
+    "Loretta E. Lynch")."""
+    wx, wy = x.lower().split(), y.lower().split()
+    if not set(wx) & set(wy):
+        return False
+    return not (len(wx) > 1 and len(wy) > 1 and wx[-1] == wy[-1] and wx[0] != wy[0])
+
+
 def different_people(a: Statement, b: Statement) -> bool:
-    """Both propositions are about named people, and no name is shared: what Sayer did and what Pike did
+    """Both propositions are about named people, and none is the same person: what Sayer did and what Pike did
     cannot contradict each other ("Sayer never backed the tram" vs "Pike backed the airport link")."""
     if not (a.subjects and b.subjects):
         return False
-    words_a = {w for name in a.subjects for w in name.lower().split()}
-    return not words_a & {w for name in b.subjects for w in name.lower().split()}
+    return not any(same_person(x, y) for x in a.subjects for y in b.subjects)
 
 
 def different_things(a: Statement, b: Statement, *, either: bool = False) -> bool:
@@ -240,3 +249,32 @@ def different_things(a: Statement, b: Statement, *, either: bool = False) -> boo
 def apart(a: Statement, b: Statement) -> bool:
     """What the two say is about different people or different things of one kind: never a contradiction."""
     return different_people(a, b) or different_things(a, b)
+
+
+def same_subject(a: Statement, b: Statement) -> str:
+    """Whom or what both main clauses are about, when it is one person or one thing: "Netanyahu" ("Netanyahu
+    had agreed" vs "Netanyahu had not approved"), "exports"; "" when the subjects say nothing of the kind."""
+    if a.subjects and b.subjects:
+        for x in a.subjects:
+            for y in b.subjects:
+                if same_person(x, y):
+                    return x if len(x) >= len(y) else y
+    if a.thing and b.thing and a.thing[0] == b.thing[0] and not different_things(a, b):
+        return " ".join(reversed(a.thing if len(a.thing) >= len(b.thing) else b.thing))
+    return ""
+
+
+def about(a: Statement, b: Statement, common: frozenset[str] = frozenset()) -> str:
+    """Why two claims are about the same thing, for the report: one subject ("same subject: Netanyahu"), else
+    the nouns both name that the corpus does not name everywhere ("both name: payments, domus"; ``common``
+    holds the nouns named too often to tell, such as "trump" in an election corpus); "" when nothing shows
+    they are, and they are not compared."""
+    who = same_subject(a, b)
+    if who:
+        return f"{SAME_SUBJECT}: {who}"
+    shared = sorted((set(a.topics) & set(b.topics)) - common)
+    return f"both name: {', '.join(shared[:4])}" if shared else ""
+
+
+#: How ``about`` begins when both claims have one subject.
+SAME_SUBJECT = "same subject"
