@@ -9,7 +9,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "checker"
 MAX_LINES = 600
-STAGES = ("segment", "attribute", "speakers", "proposition", "embed", "pair", "infer")
+STAGES = ("segment", "attribute", "speakers", "proposition", "claims", "embed", "pair", "infer")
 
 
 def _modules() -> list[Path]:
