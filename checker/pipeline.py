@@ -49,17 +49,19 @@ def statements_of(
 
 def candidates_of(
     statements: Sequence[Statement], on_stage: StageCallback = _noop
-) -> tuple[list[Statement], list[Candidate], np.ndarray, np.ndarray]:
+) -> tuple[list[Statement], list[Candidate], np.ndarray, np.ndarray, frozenset[str]]:
     """The live statements (checkable assertions with a proposition), the candidate pairs NLI will score,
-    and the embedding vectors with each live statement's first row (see ``pair.candidates``)."""
+    the embedding vectors with each live statement's first row (see ``pair.candidates``), and the nouns too
+    common in the corpus to show what two claims are about (``pair.common_topics``)."""
     live = [s for s in statements if s.is_assertion and s.checkable and s.proposition]
     on_stage("embed", 0, len(live))
     vectors, starts = embed.vectors(live)
     on_stage("embed", len(live), len(live))
     on_stage("pair", 0, len(live))
-    cands = pair.candidates(live, vectors, starts=starts, common=pair.common_topics(live))
+    common = pair.common_topics(live)
+    cands = pair.candidates(live, vectors, starts=starts, common=common)
     on_stage("pair", len(live), len(live))
-    return live, cands, vectors, starts
+    return live, cands, vectors, starts, common
 
 
 def check(
@@ -89,7 +91,7 @@ def check(
     if model is None:
         return Report(statuses, statements, people, [], threshold, models=models)
 
-    live, cands, vectors, starts = candidates_of(statements, on_stage)
+    live, cands, vectors, starts, common = candidates_of(statements, on_stage)
     by_id = {s.id: s for s in live}
     scored = []
     step = config.NLI_CANDIDATES_PER_CALL
@@ -101,7 +103,6 @@ def check(
     # a mere nearest neighbour becomes a follow-up, held to the ordinary threshold.
     hits = [(c.a.id, c.b.id) for c in scored if infer.reportable(c, config.CONTRADICTION_THRESHOLD)]
     weak = {(c.a.id, c.b.id): n for n, c in enumerate(scored) if c.via == "nearest"}
-    common = pair.common_topics(live)
     more = pair.follow_ups(hits, live, {(c.a, c.b) for c in cands if c.via != "nearest"}, common=common)
     extra = []
     for i, j, about in more:

@@ -108,6 +108,16 @@ OutputOpt = Annotated[
     ),
 ]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback for unexpected errors.")]
+ThresholdOpt = Annotated[
+    float | None,
+    typer.Option(
+        help="Report pairs whose contradiction score reaches this "
+        f"(default {config.CONTRADICTION_THRESHOLD}).",
+        min=0.0,
+        max=1.0,
+        show_default=False,
+    ),
+]
 
 
 MeasureFormatOpt = Annotated[

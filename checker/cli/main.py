@@ -23,6 +23,7 @@ from checker.cli.common import (
     OneLineErrors,
     OutputOpt,
     PathsArg,
+    ThresholdOpt,
     error,
     fail_on_errors,
     one_line,
@@ -187,16 +188,7 @@ def check(
     paths: PathsArg,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
-    threshold: Annotated[
-        float | None,
-        typer.Option(
-            help="Report pairs whose contradiction score reaches this "
-            f"(default {config.CONTRADICTION_THRESHOLD}).",
-            min=0.0,
-            max=1.0,
-            show_default=False,
-        ),
-    ] = None,
+    threshold: ThresholdOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Find statements that contradict each other across the documents.

@@ -12,7 +12,14 @@ from typing import Annotated
 import typer
 
 from checker import config, pipeline
-from checker.cli.common import DebugOpt, MeasureFormat, MeasureFormatOpt, PathsArg, fail_on_errors
+from checker.cli.common import (
+    DebugOpt,
+    MeasureFormat,
+    MeasureFormatOpt,
+    PathsArg,
+    ThresholdOpt,
+    fail_on_errors,
+)
 from checker.errors import CheckerError, UsageError
 from checker.evaluation import attribution, bench, cases, claims, corpus, end_to_end, nli
 from checker.io import load_inputs
@@ -29,15 +36,7 @@ def eval_cases(
     ] = None,
     split: Annotated[str, typer.Option(help="dev, test or all (a folder name under --cases).")] = "all",
     fmt: MeasureFormatOpt = MeasureFormat.table,
-    threshold: Annotated[
-        float | None,
-        typer.Option(
-            help=f"Decision threshold for a contradiction (default {config.CONTRADICTION_THRESHOLD}).",
-            min=0.0,
-            max=1.0,
-            show_default=False,
-        ),
-    ] = None,
+    threshold: ThresholdOpt = None,
     thresholds: Annotated[
         Path | None, typer.Option(help="The gate's JSON (default: thresholds.json beside the cases).")
     ] = None,
@@ -125,15 +124,7 @@ def eval_corpus(
     ],
     k: Annotated[int, typer.Option("--k", help="How many of the report's top pairs to look up.", min=1)] = 20,
     fmt: MeasureFormatOpt = MeasureFormat.table,
-    threshold: Annotated[
-        float | None,
-        typer.Option(
-            help=f"Report pairs from this score (default {config.CONTRADICTION_THRESHOLD}).",
-            min=0.0,
-            max=1.0,
-            show_default=False,
-        ),
-    ] = None,
+    threshold: ThresholdOpt = None,
     to_judge: Annotated[
         Path | None,
         typer.Option(

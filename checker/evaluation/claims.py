@@ -9,7 +9,6 @@ its readers' label when they agree; statements they disagree on are counted apar
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 from checker.errors import InputError
 from checker.evaluation.end_to_end import overlap
+from checker.evaluation.jsonl import objects
 from checker.evaluation.metrics import rounded
 from checker.records import Statement
 from checker.stages.claims import is_claim
@@ -36,17 +36,12 @@ class Label:
 
 def read_labels(path: Path) -> list[Label]:
     """Every label in a JSONL file; a bad line is an error naming its number."""
-    if not path.is_file():
-        raise InputError(str(path), "no such file")
     out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
+    for n, raw in objects(path):
         try:
-            raw = json.loads(line)
             doc, start, end = str(raw["doc"]), int(raw["start"]), int(raw["end"])
             label = Label(doc, start, end, raw["claim"], str(raw["category"]), str(raw["reader"]))
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
+        except (KeyError, TypeError, ValueError) as e:
             problem = f"line {n}: expected doc, start, end, claim, category, reader ({e})"
             raise InputError(str(path), problem) from None
         if not isinstance(label.claim, bool):

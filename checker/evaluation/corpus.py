@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from checker.errors import InputError
 from checker.evaluation.end_to_end import overlap
+from checker.evaluation.jsonl import objects
 from checker.evaluation.metrics import ratio
 from checker.records import Contradiction, Document, Report, Statement
 
@@ -100,18 +101,8 @@ def _side(raw: Any, path: Path, line: int, key: str) -> Side:
 
 def read_judgements(path: Path) -> list[Judgement]:
     """Every judgement in a JSONL file (an empty file has none); a bad line is an error naming its number."""
-    if not path.is_file():
-        raise InputError(str(path), "no such file")
     out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise InputError(str(path), f"line {n}: not valid JSON ({e.msg})") from None
-        if not isinstance(raw, dict):
-            raise InputError(str(path), f"line {n}: expected a JSON object")
+    for n, raw in objects(path):
         verdict = raw.get("verdict")
         if verdict not in VERDICTS:
             raise InputError(
