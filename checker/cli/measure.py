@@ -21,7 +21,7 @@ from checker.cli.common import (
     fail_on_errors,
 )
 from checker.errors import CheckerError, UsageError
-from checker.evaluation import attribution, bench, cases, claims, corpus, end_to_end, nli
+from checker.evaluation import attribution, bench, cases, claims, corpus, end_to_end, nli, nli_news
 from checker.io import load_inputs
 from checker.stages import infer
 
@@ -95,6 +95,40 @@ def eval_nli(
         typer.echo(json.dumps(result, indent=2))
     else:
         nli.print_table(result, file.name)
+
+
+@eval_app.command("nli-news")
+def eval_nli_news(
+    data: Annotated[Path, typer.Option(help="The shared data directory.")] = Path("../shared/data"),
+    sets: Annotated[
+        list[str] | None,
+        typer.Option("--set", help=f"Only these sets ({', '.join(nli_news.SETS)}); repeat for several."),
+    ] = None,
+    corpus_dir: Annotated[
+        list[Path] | None, typer.Option("--corpus", help="The judged corpus (for the judged set).")
+    ] = None,
+    judgements: Annotated[Path | None, typer.Option(help="Its judgements (eval/corpus/*.jsonl).")] = None,
+    model: Annotated[Path | None, typer.Option(help="Another cross-encoder directory.")] = None,
+    backend: Annotated[
+        str | None, typer.Option(help=f"NLI runtime: {' or '.join(config.NLI_BACKENDS)}.", show_default=False)
+    ] = None,
+    fmt: MeasureFormatOpt = MeasureFormat.table,
+    debug: DebugOpt = False,
+) -> None:
+    """The NLI model on real news: AUC of its contradiction score on stance, outlet and judged pairs, and the
+    held-out written pairs. The development table for every model choice (none of it is trained on)."""
+    from checker.runtime.nli import load_nli
+
+    chosen = list(sets or nli_news.SETS)
+    if not sets and (not corpus_dir or judgements is None):
+        chosen.remove("judged")
+    with fail_on_errors(debug):
+        loaded = load_nli(str(model) if model else None, backend)
+        result = nli_news.evaluate(loaded, data, chosen, corpus_dir or (), judgements)
+    if fmt == MeasureFormat.json:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        nli_news.print_table(result)
 
 
 @eval_app.command("attribution")

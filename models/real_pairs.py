@@ -1,0 +1,241 @@
+"""Real candidate pairs for NLI v3: what the pipeline sends to NLI on PolNeAR train, sampled for readers, and
+rebuilt from the committed labels (references only: no news text enters the repository).
+
+    # 1. every candidate pair of some months of PolNeAR train, one corpus a month (~3 min each)
+    python models/real_pairs.py candidates --text ../shared/data/polnear/train/text \
+        --months 2016-02 2016-03 --out /tmp/real/candidates.jsonl
+    # 2. a sample across v2's scores, heavier at the top, in shuffled batches for readers (no scores in them)
+    python models/real_pairs.py sample --candidates /tmp/real/candidates.jsonl --n 3200 --batches 16 \
+        --out /tmp/real/batches
+    # 3. training rows from the labels (premise, hypothesis, label), the text rebuilt by the pipeline
+    python models/real_pairs.py build --labels models/data/polnear-train-pairs.jsonl \
+        --text ../shared/data/polnear/train/text --out /tmp/real/train.jsonl
+
+A label line: ``{"a": {"doc", "start", "end", "sha1"}, "b": {...}, "label_ab", "label_ba", "reader", "date",
+"batch"}``: both statements by document id and content span, ``sha1`` the first 12 hex digits of the
+proposition the readers saw, ``label_ab`` with a as premise (contradiction | entailment | neutral | unsure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+#: Shares of the sample by v2's contradiction score: the top is where the false alarms to unlearn are.
+STRATA = ((0.5, 1.01, 0.35), (0.1, 0.5, 0.25), (0.01, 0.1, 0.2), (0.0, 0.01, 0.2))
+CONTEXT = 400
+
+
+def digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def _month_docs(text: Path, months: list[str]) -> dict[str, list[Path]]:
+    groups: dict[str, list[Path]] = defaultdict(list)
+    for p in sorted(text.glob("*.txt")):
+        month = p.name.split("_")[1][:7]
+        if month in months:
+            groups[month].append(p)
+    return groups
+
+
+def _side(st, doc) -> dict:  # noqa: ANN001 - checker records
+    from checker.evaluation.corpus import _context
+
+    return {
+        "doc": st.doc_id,
+        "start": st.content.start,
+        "end": st.content.end,
+        "speaker": st.speaker_name,
+        "proposition": st.proposition,
+        "sha1": digest(st.proposition),
+        "context": _context(doc, st.content.start, st.content.end, CONTEXT),
+    }
+
+
+def candidates(args: argparse.Namespace) -> None:
+    from checker.io.inputs import load_inputs
+    from checker.pipeline import candidates_of, statements_of
+    from checker.runtime.nli import load_nli
+    from checker.stages import infer
+
+    model = load_nli()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    done = set()
+    if args.out.is_file():
+        done = {json.loads(line)["group"] for line in args.out.open(encoding="utf-8")}
+    for month, paths in _month_docs(args.text, args.months).items():
+        if month in done:
+            continue
+        started = time.time()
+        docs, _ = load_inputs([str(p) for p in paths])
+        by_id = {d.id: d for d in docs}
+        _, statements, _ = statements_of(docs)
+        live, cands, *_ = candidates_of(statements)
+        scored = infer.score(cands, {s.id: s for s in live}, model)
+        with args.out.open("a", encoding="utf-8") as fh:
+            for c in scored:
+                row = {
+                    "group": month,
+                    "score": round(c.score, 4),
+                    "reason": c.reason,
+                    "via": c.via,
+                    "about": c.about,
+                    "a": _side(c.a, by_id[c.a.doc_id]),
+                    "b": _side(c.b, by_id[c.b.doc_id]),
+                }
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        print(
+            f"{month}: {len(docs)} docs, {len(scored)} candidates, {time.time() - started:.0f} s", flush=True
+        )
+
+
+def sample(args: argparse.Namespace) -> None:
+    rng = random.Random(args.seed)
+    rows = [json.loads(line) for line in args.candidates.open(encoding="utf-8")]
+    rows = [r for r in rows if r["a"]["proposition"].strip().lower() != r["b"]["proposition"].strip().lower()]
+    picked, carry = [], 0
+    for lo, hi, share in STRATA:  # a stratum short of its share passes the rest down to the next
+        pool = [r for r in rows if lo <= r["score"] < hi]
+        rng.shuffle(pool)
+        quota = round(args.n * share) + carry
+        picked += pool[:quota]
+        carry = max(0, quota - len(pool))
+    rng.shuffle(picked)
+    args.out.mkdir(parents=True, exist_ok=True)
+    per = -(-len(picked) // args.batches)
+    for b in range(args.batches):
+        with (args.out / f"batch-{b + 1:02d}.jsonl").open("w", encoding="utf-8") as fh:
+            for i, r in enumerate(picked[b * per : (b + 1) * per], 1):
+                sides = {k: {f: v for f, v in r[k].items()} for k in ("a", "b")}
+                fh.write(json.dumps({"i": i, **sides}, ensure_ascii=False) + "\n")
+    counts = {f"{lo}-{hi}": sum(lo <= r["score"] < hi for r in picked) for lo, hi, _ in STRATA}
+    print(f"{len(picked)} of {len(rows)} candidates in {args.batches} batches; by score {counts}")
+
+
+def collect(args: argparse.Namespace) -> None:
+    """The readers' answers (``ANSWERS/batch-NN.jsonl``, ``{"i", "label_ab", "label_ba", "note"}``) joined to
+    their batches as label lines (references: no text, not even the notes); the reader is ``--reader-prefix``
+    + batch number."""
+    valid = {"contradiction", "entailment", "neutral", "unsure"}
+    out, missing = [], 0
+    for batch in sorted(args.batches.glob("batch-*.jsonl")):
+        answers_file = args.answers / batch.name
+        if not answers_file.is_file():
+            print(f"{batch.name}: no answers yet", file=sys.stderr)
+            continue
+        answers = {}
+        for line in answers_file.open(encoding="utf-8"):
+            if line.strip():
+                a = json.loads(line)
+                if a.get("label_ab") in valid and a.get("label_ba") in valid:
+                    answers[int(a["i"])] = a
+        for line in batch.open(encoding="utf-8"):
+            pair = json.loads(line)
+            ans = answers.get(pair["i"])
+            if ans is None:
+                missing += 1
+                continue
+            out.append({
+                "a": {k: pair["a"][k] for k in ("doc", "start", "end", "sha1")},
+                "b": {k: pair["b"][k] for k in ("doc", "start", "end", "sha1")},
+                "label_ab": ans["label_ab"],
+                "label_ba": ans["label_ba"],
+                "reader": f"{args.reader_prefix}{batch.stem.split('-')[1]}",
+                "date": args.date,
+                "batch": batch.stem,
+            })  # fmt: skip
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8") as fh:
+        for row in out:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"{len(out)} labels written, {missing} pairs unanswered", file=sys.stderr)
+
+
+def build(args: argparse.Namespace) -> None:
+    """Training rows from the labels: the referenced documents are run through the pipeline's statement stages
+    and each labelled side found by document and content span; a side whose proposition changed since it was
+    labelled (another sha1) is dropped and counted."""
+    from checker.io.inputs import load_inputs
+    from checker.pipeline import statements_of
+
+    labels = [json.loads(line) for line in args.labels.open(encoding="utf-8") if line.strip()]
+    months = sorted({lab[k]["doc"].split("_")[1][:7] for lab in labels for k in ("a", "b")})
+    # a span may hold two statements (two speakers of one quote): each proposition, by its sha1
+    found: dict[tuple[str, int, int], dict[str, str]] = defaultdict(dict)
+    if args.candidates:  # the export of step 1, made by this pipeline from the same text: a cache
+        for line in args.candidates.open(encoding="utf-8"):
+            row = json.loads(line)
+            for s in (row["a"], row["b"]):
+                found[s["doc"], s["start"], s["end"]][s["sha1"]] = s["proposition"]
+    else:  # each whole month as one corpus, as the candidates were made: speakers and pronouns resolve alike
+        for paths in _month_docs(args.text, months).values():
+            docs, _ = load_inputs([str(p) for p in paths])
+            _, statements, _ = statements_of(docs)
+            for s in statements:
+                found[s.doc_id, s.content.start, s.content.end][digest(s.proposition)] = s.proposition
+    out, stale, unsure = [], 0, 0
+    for lab in labels:
+        a, b = (
+            found.get((lab[k]["doc"], lab[k]["start"], lab[k]["end"]), {}).get(lab[k]["sha1"]) for k in "ab"
+        )
+        if a is None or b is None:
+            stale += 1
+            continue
+        for premise, hypothesis, label in ((a, b, lab["label_ab"]), (b, a, lab["label_ba"])):
+            if label == "unsure":
+                unsure += 1
+                continue
+            out.append(
+                {"premise": premise, "hypothesis": hypothesis, "label": label, "source": "polnear-real"}
+            )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8") as fh:
+        for row in out:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(
+        f"{len(out)} rows from {len(labels)} labels; {stale} stale, {unsure} unsure directions",
+        file=sys.stderr,
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("candidates")
+    c.add_argument("--text", type=Path, required=True)
+    c.add_argument("--months", nargs="+", required=True)
+    c.add_argument("--out", type=Path, required=True)
+    s = sub.add_parser("sample")
+    s.add_argument("--candidates", type=Path, required=True)
+    s.add_argument("--n", type=int, default=3200)
+    s.add_argument("--batches", type=int, default=16)
+    s.add_argument("--seed", type=int, default=13)
+    s.add_argument("--out", type=Path, required=True)
+    k = sub.add_parser("collect")
+    k.add_argument("--batches", type=Path, required=True)
+    k.add_argument("--answers", type=Path, required=True)
+    k.add_argument("--reader-prefix", default="helper-L")
+    k.add_argument("--date", required=True)
+    k.add_argument("--out", type=Path, required=True)
+    b = sub.add_parser("build")
+    b.add_argument("--labels", type=Path, required=True)
+    b.add_argument("--text", type=Path, required=True)
+    b.add_argument("--out", type=Path, required=True)
+    b.add_argument("--candidates", type=Path, help="take the text from step 1's export instead of re-running")
+    args = ap.parse_args()
+    {"candidates": candidates, "sample": sample, "collect": collect, "build": build}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()
