@@ -106,6 +106,18 @@ def test_thing_is_the_subjects_kind_and_what_tells_it_apart():
     assert s.thing == ()  # a pronoun: the speaker, not a kind of thing
 
 
+def test_a_described_subject_is_named_once_not_also_as_its_owner():
+    # "his wife" is the candidate named before; "his" is not also replaced inside that name (a real PolNeAR
+    # proposition read "Former president Bill Clinton'slary Clinton was uniquely qualified")
+    text = (
+        "Tuesday in New York City, while on the campaign trail for his wife Democratic presidential"
+        " front-runner Hillary Clinton, former president Bill Clinton said his wife was uniquely qualified"
+        " to be president."
+    )
+    (s,) = run(text)
+    assert s.proposition == "Hillary Clinton was uniquely qualified to be president"
+
+
 def test_denying_any_asserts_none():
     (s,) = run("Solvara Airlines on Tuesday flatly denied that any of its aircraft had been grounded.")
     assert s.proposition == "None of Solvara Airlines' aircraft had been grounded"

@@ -80,10 +80,15 @@ def _edits_negate_any(subj: Token) -> list[tuple[int, int, str]]:
 
 
 def _apply(text: str, base: int, edits: list[tuple[int, int, str]]) -> str:
+    """``text`` (starting at offset ``base``) with each edit's characters replaced, last first. Of two edits
+    that overlap, the later applies; of two that start together ("his wife" -> "Hillary Clinton" and "his" ->
+    "Bill Clinton's"), the wider."""
+    done = len(text) + base + 1  # the start of the leftmost edit applied so far
     for start, end, repl in sorted(edits, reverse=True):
         s, e = start - base, end - base
-        if 0 <= s <= e <= len(text):
+        if 0 <= s <= e <= len(text) and end <= done:
             text = text[:s] + repl + text[e:]
+            done = start
     return text
 
 
