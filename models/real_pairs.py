@@ -112,15 +112,46 @@ def sample(args: argparse.Namespace) -> None:
         picked += pool[:quota]
         carry = max(0, quota - len(pool))
     rng.shuffle(picked)
-    args.out.mkdir(parents=True, exist_ok=True)
-    per = -(-len(picked) // args.batches)
-    for b in range(args.batches):
-        with (args.out / f"batch-{b + 1:02d}.jsonl").open("w", encoding="utf-8") as fh:
-            for i, r in enumerate(picked[b * per : (b + 1) * per], 1):
-                sides = {k: {f: v for f, v in r[k].items()} for k in ("a", "b")}
-                fh.write(json.dumps({"i": i, **sides}, ensure_ascii=False) + "\n")
+    _write_batches(picked, args.batches, args.out)
     counts = {f"{lo}-{hi}": sum(lo <= r["score"] < hi for r in picked) for lo, hi, _ in STRATA}
     print(f"{len(picked)} of {len(rows)} candidates in {args.batches} batches; by score {counts}")
+
+
+def hard(args: argparse.Namespace) -> None:
+    """The next round: the unlabelled candidates a new model (``--model``) scores most contradictory (where
+    its false alarms are), in batches for readers as ``sample`` writes them."""
+    from checker.evaluation.nli_news import contradiction
+    from checker.runtime.nli import load_nli
+
+    labelled = set()
+    for line in args.labels.open(encoding="utf-8"):
+        lab = json.loads(line)
+        labelled.add(tuple((lab[k]["doc"], lab[k]["start"], lab[k]["sha1"]) for k in "ab"))
+    rows, seen = [], set()
+    for line in args.candidates.open(encoding="utf-8"):
+        r = json.loads(line)
+        key = tuple((r[k]["doc"], r[k]["start"], r[k]["sha1"]) for k in "ab")
+        same = r["a"]["proposition"].strip().lower() == r["b"]["proposition"].strip().lower()
+        if key not in labelled and key not in seen and not same:
+            seen.add(key)
+            rows.append(r)
+    model = load_nli(str(args.model), "torch")
+    scores = contradiction(model, [(r["a"]["proposition"], r["b"]["proposition"]) for r in rows])
+    ranked = [r for _, r in sorted(zip(scores, range(len(rows)), strict=True), reverse=True)[: args.n]]
+    picked = [rows[i] for i in ranked]
+    random.Random(args.seed).shuffle(picked)
+    _write_batches(picked, args.batches, args.out, args.prefix)
+    print(f"{len(picked)} of {len(rows)} unlabelled candidates, top score {max(scores):.3f}, "
+          f"last kept {sorted(scores, reverse=True)[len(picked) - 1]:.3f}")  # fmt: skip
+
+
+def _write_batches(picked: list[dict], batches: int, out: Path, prefix: str = "batch") -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    per = -(-len(picked) // batches)
+    for b in range(batches):
+        with (out / f"{prefix}-{b + 1:02d}.jsonl").open("w", encoding="utf-8") as fh:
+            for i, r in enumerate(picked[b * per : (b + 1) * per], 1):
+                fh.write(json.dumps({"i": i, "a": r["a"], "b": r["b"]}, ensure_ascii=False) + "\n")
 
 
 def collect(args: argparse.Namespace) -> None:
@@ -129,7 +160,7 @@ def collect(args: argparse.Namespace) -> None:
     + batch number."""
     valid = {"contradiction", "entailment", "neutral", "unsure"}
     out, missing = [], 0
-    for batch in sorted(args.batches.glob("batch-*.jsonl")):
+    for batch in sorted(args.batches.glob("*.jsonl")):
         answers_file = args.answers / batch.name
         if not answers_file.is_file():
             print(f"{batch.name}: no answers yet", file=sys.stderr)
@@ -165,7 +196,7 @@ def collect(args: argparse.Namespace) -> None:
 def build(args: argparse.Namespace) -> None:
     """Training rows from the labels: the referenced documents are run through the pipeline's statement stages
     and each labelled side found by document and content span; a side whose proposition changed since it was
-    labelled (another sha1) is dropped and counted."""
+    labelled (another sha1) is dropped and counted, and so is a direction its readers disagree on."""
     from checker.io.inputs import load_inputs
     from checker.pipeline import statements_of
 
@@ -184,15 +215,21 @@ def build(args: argparse.Namespace) -> None:
             _, statements, _ = statements_of(docs)
             for s in statements:
                 found[s.doc_id, s.content.start, s.content.end][digest(s.proposition)] = s.proposition
-    out, stale, unsure = [], 0, 0
+    # a pair read by several readers: each direction's label where they all agree, else left out as unsure
+    readings: dict[tuple, list[dict]] = defaultdict(list)
     for lab in labels:
-        a, b = (
-            found.get((lab[k]["doc"], lab[k]["start"], lab[k]["end"]), {}).get(lab[k]["sha1"]) for k in "ab"
+        readings[tuple((lab[k]["doc"], lab[k]["start"], lab[k]["end"], lab[k]["sha1"]) for k in "ab")].append(
+            lab
         )
+    out, stale, unsure = [], 0, 0
+    for (side_a, side_b), labs in readings.items():
+        a, b = (found.get(side[:3], {}).get(side[3]) for side in (side_a, side_b))
         if a is None or b is None:
             stale += 1
             continue
-        for premise, hypothesis, label in ((a, b, lab["label_ab"]), (b, a, lab["label_ba"])):
+        agreed = {d: {lab[d] for lab in labs} for d in ("label_ab", "label_ba")}
+        agreed = {d: seen.pop() if len(seen) == 1 else "unsure" for d, seen in agreed.items()}
+        for premise, hypothesis, label in ((a, b, agreed["label_ab"]), (b, a, agreed["label_ba"])):
             if label == "unsure":
                 unsure += 1
                 continue
@@ -204,7 +241,8 @@ def build(args: argparse.Namespace) -> None:
         for row in out:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(
-        f"{len(out)} rows from {len(labels)} labels; {stale} stale, {unsure} unsure directions",
+        f"{len(out)} rows from {len(labels)} labels of {len(readings)} pairs; {stale} pairs stale, "
+        f"{unsure} directions unsure or disputed",
         file=sys.stderr,
     )
 
@@ -222,6 +260,15 @@ def main() -> None:
     s.add_argument("--batches", type=int, default=16)
     s.add_argument("--seed", type=int, default=13)
     s.add_argument("--out", type=Path, required=True)
+    h = sub.add_parser("hard")
+    h.add_argument("--candidates", type=Path, required=True)
+    h.add_argument("--labels", type=Path, required=True)
+    h.add_argument("--model", type=Path, required=True)
+    h.add_argument("--n", type=int, default=400)
+    h.add_argument("--batches", type=int, default=2)
+    h.add_argument("--prefix", default="hard")
+    h.add_argument("--seed", type=int, default=13)
+    h.add_argument("--out", type=Path, required=True)
     k = sub.add_parser("collect")
     k.add_argument("--batches", type=Path, required=True)
     k.add_argument("--answers", type=Path, required=True)
@@ -234,7 +281,9 @@ def main() -> None:
     b.add_argument("--out", type=Path, required=True)
     b.add_argument("--candidates", type=Path, help="take the text from step 1's export instead of re-running")
     args = ap.parse_args()
-    {"candidates": candidates, "sample": sample, "collect": collect, "build": build}[args.cmd](args)
+    {"candidates": candidates, "sample": sample, "hard": hard, "collect": collect, "build": build}[args.cmd](
+        args
+    )
 
 
 if __name__ == "__main__":

@@ -65,7 +65,11 @@ def training_rows(args: argparse.Namespace) -> tuple[list[tuple[str, str, str]],
         add(name, pairs + [(h, p, lab) for p, h, lab in pairs if lab == "contradiction"])
     if args.real and "real" not in args.skip:
         real = [(r["premise"], r["hypothesis"], r["label"]) for r in _read(args.real)]
-        add("polnear-real", real * args.real_repeat)
+        # real candidate pairs are ~95% neutral: keep a share of those, and repeat the rare others
+        neutral = [r for r in real if r[2] == "neutral"]
+        neutral = rng.sample(neutral, round(len(neutral) * args.real_neutral_share))
+        signal = [r for r in real if r[2] != "neutral"] * args.real_signal_repeat
+        add("polnear-real", neutral + signal)
     old = []
     for name in OLD:
         if name in args.skip:
@@ -87,7 +91,10 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--base", type=Path, default=Path(__file__).resolve().parent / "nli-minilm-l6")
     ap.add_argument("--real", type=Path, help="real labelled pairs (real_pairs.py build)")
-    ap.add_argument("--real-repeat", type=int, default=1, help="times each real pair is seen per epoch")
+    ap.add_argument("--real-neutral-share", type=float, default=1.0, help="share of real neutral rows kept")
+    ap.add_argument(
+        "--real-signal-repeat", type=int, default=1, help="times each real non-neutral row is seen"
+    )
     ap.add_argument("--old", type=int, default=5000, help="pairs of v2's public data mixed in")
     ap.add_argument("--skip", nargs="*", default=[], help="sources left out (for the data audit)")
     ap.add_argument("--epochs", type=float, default=1.0)

@@ -134,3 +134,13 @@ def test_a_name_without_ascii_letters_still_has_an_id():
     from checker.stages.speakers import slug
 
     assert slug("Ⱥ") == "u23a" and slug("Élise Roy") == "elise-roy"
+
+
+def test_a_speaker_of_function_words_only_is_unresolved():
+    # real PolNeAR speakers: "which", "his", "some", "that": fragments of a source, never compared as one
+    (st,) = run("Some said the bridge was unsafe.")
+    assert st.speaker_name == "unresolved 'Some'"
+    sts = run("The council published a report on Monday, which said the bridge was unsafe.")
+    assert [s.speaker_name for s in sts if s.proposition == "The bridge was unsafe"] == ["unresolved 'which'"]
+    (st,) = run("Those who live nearby said the bridge was unsafe.")
+    assert st.speaker_name == "Those who live nearby"  # a description with content words stays a source

@@ -474,6 +474,14 @@ def _appositive_name(pd: ParsedDocument, start: int, text: str) -> tuple[int, st
     return name_start, pd.document.text[name_start : start + m.end(2)], label, first.root
 
 
+def _names_no_one(text: str) -> bool:
+    """A speaker mention made only of function words (spaCy's English stop words): it names no one."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = re.findall(r"[\w'’]+", text)
+    return all(w.lower() in STOP_WORDS and not w.isupper() for w in words)  # "US" is no "us"
+
+
 def resolve(
     parsed: list[ParsedDocument], statements: list[Statement], resolver: Resolver | None = None
 ) -> tuple[list[Statement], list[Speaker]]:
@@ -494,6 +502,8 @@ def resolve(
                 found = [resolver._entity(f"unresolved '{text}'", "unresolved", st.doc_id)]
         elif text.lower() in ("both", "all"):
             found = before[-1] if before else [resolver._entity(text, "unresolved", st.doc_id)]
+        elif _names_no_one(text):  # "which", "his", "that", "some", "you": a fragment of a source, not one
+            found = [resolver._entity(f"unresolved '{text}'", "unresolved", st.doc_id)]
         else:
             start = st.speaker.start
             name = _APPOSITION.split(text, maxsplit=1)[0]  # "Elaine Kamarck, a veteran of ..." -> the name
