@@ -114,3 +114,13 @@ def test_cli_says_one_line_for_missing_data(tmp_path: Path):
     assert result.exit_code != 0
     assert "no such data directory" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_runs_the_real_model_and_says_the_judged_set_is_left_out(tmp_path: Path):
+    data = write_data(tmp_path / "data")
+    result = CliRunner().invoke(app, ["eval", "nli-news", "--data", str(data), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "judged set needs --corpus and --judgements; left out" in result.output
+    body = json.loads(result.stdout[result.stdout.index("{") :])
+    assert [r["set"] for r in body["sets"]] == ["emergent", "fnc1", "claimdiff", "written-g5"]
+    assert all(0.0 <= r["auc"] <= 1.0 for r in body["sets"])

@@ -122,6 +122,7 @@ def eval_nli_news(
     chosen = list(sets or nli_news.SETS)
     if not sets and (not corpus_dir or judgements is None):
         chosen.remove("judged")
+        typer.echo("checker: note: the judged set needs --corpus and --judgements; left out", err=True)
     with fail_on_errors(debug):
         loaded = load_nli(str(model) if model else None, backend)
         result = nli_news.evaluate(loaded, data, chosen, corpus_dir or (), judgements)
