@@ -50,7 +50,7 @@ def _month_docs(text: Path, months: list[str]) -> dict[str, list[Path]]:
 
 
 def _side(st, doc) -> dict:  # noqa: ANN001 - checker records
-    from checker.evaluation.corpus import _context
+    from checker.evaluation.corpus import context
 
     return {
         "doc": st.doc_id,
@@ -59,7 +59,7 @@ def _side(st, doc) -> dict:  # noqa: ANN001 - checker records
         "speaker": st.speaker_name,
         "proposition": st.proposition,
         "sha1": digest(st.proposition),
-        "context": _context(doc, st.content.start, st.content.end, CONTEXT),
+        "context": context(doc, st.content.start, st.content.end, CONTEXT),
     }
 
 

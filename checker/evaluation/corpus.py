@@ -141,7 +141,8 @@ def judged_pairs(judgements: Sequence[Judgement]) -> list[JudgedPair]:
     return [JudgedPair(a, b, tuple(js)) for a, b, js in groups]
 
 
-def _same(st: Statement, side: Side) -> bool:
+def is_side(st: Statement, side: Side) -> bool:
+    """Whether ``st`` is the judged ``side``: the same document, content spans overlapping by half."""
     return (
         st.doc_id == side.doc
         and overlap((st.content.start, st.content.end), (side.start, side.end)) >= MIN_OVERLAP
@@ -150,7 +151,7 @@ def _same(st: Statement, side: Side) -> bool:
 
 def matches(c: Contradiction, pair: JudgedPair) -> bool:
     """Whether the reported pair ``c`` is the judged ``pair``, in either order."""
-    return (_same(c.a, pair.a) and _same(c.b, pair.b)) or (_same(c.a, pair.b) and _same(c.b, pair.a))
+    return (is_side(c.a, pair.a) and is_side(c.b, pair.b)) or (is_side(c.a, pair.b) and is_side(c.b, pair.a))
 
 
 def _statement(st: Statement) -> dict[str, Any]:
@@ -209,7 +210,7 @@ def lost_at(pair: JudgedPair, report: Report, scored: Sequence[Contradiction]) -
     claim gate, the pair never sent to NLI, or its score (``scored``: every pair scored, at threshold 0)."""
     sides = []
     for side in (pair.a, pair.b):
-        found = [st for st in report.statements if _same(st, side)]
+        found = [st for st in report.statements if is_side(st, side)]
         if not found:
             return f"not extracted: {side.doc}:{side.start}-{side.end}"
         sides.append(found)
@@ -228,7 +229,7 @@ def lost_at(pair: JudgedPair, report: Report, scored: Sequence[Contradiction]) -
     return f"scored {best.score:.3f} ({best.reason}, via {best.via})" if best else "scored, under the report"
 
 
-def _context(doc: Document, start: int, end: int, chars: int = CONTEXT_CHARS) -> str:
+def context(doc: Document, start: int, end: int, chars: int = CONTEXT_CHARS) -> str:
     """The text around ``start:end``, cut at paragraph breaks where they fall near, the span marked ⟦ ⟧."""
     text = doc.text
     lo = max(0, start - chars)
@@ -254,7 +255,7 @@ def to_judge(
         for name, st in (("a", c.a), ("b", c.b)):
             sides[name] = {
                 **_statement(st),
-                "context": _context(by_id[st.doc_id], st.content.start, st.content.end),
+                "context": context(by_id[st.doc_id], st.content.start, st.content.end),
             }
         out.append(sides)
     return out

@@ -165,7 +165,7 @@ def written(model: NLIModel, data: Path, name: str = "written-g5") -> dict[str, 
 
 def judged(model: NLIModel, corpus: Sequence[Path], judgements: Path) -> dict[str, Any]:
     """The judged PolNeAR dev pairs whose both sides checker extracts, scored on its propositions."""
-    from checker.evaluation.corpus import _same, judged_pairs, read_judgements
+    from checker.evaluation.corpus import is_side, judged_pairs, read_judgements
     from checker.io.inputs import load_inputs
     from checker.pipeline import statements_of
 
@@ -178,8 +178,8 @@ def judged(model: NLIModel, corpus: Sequence[Path], judgements: Path) -> dict[st
             by_doc.setdefault(st.doc_id, []).append(st)
     texts, gold = [], []
     for pair in pairs:
-        a = next((s for s in by_doc.get(pair.a.doc, []) if _same(s, pair.a)), None)
-        b = next((s for s in by_doc.get(pair.b.doc, []) if _same(s, pair.b)), None)
+        a = next((s for s in by_doc.get(pair.a.doc, []) if is_side(s, pair.a)), None)
+        b = next((s for s in by_doc.get(pair.b.doc, []) if is_side(s, pair.b)), None)
         if a is not None and b is not None:
             texts.append((a.proposition, b.proposition))
             gold.append(pair.is_gold)
