@@ -4,7 +4,8 @@ pairs labelled by careful readers, and a slice of v2's public data so it does no
     python models/real_pairs.py build --labels models/data/polnear-train-pairs.jsonl \
         --text ../shared/data/polnear/train/text --out /tmp/real/train.jsonl   # ~10 min
     python models/train_nli_news.py --data ../shared/data --real /tmp/real/train.jsonl --out /tmp/nli-v3
-    checker eval nli-news --model /tmp/nli-v3 --backend torch --corpus ../shared/data/polnear/dev/text \
+    checker eval nli-news --data ../shared/data --model /tmp/nli-v3 --backend torch \
+        --corpus ../shared/data/polnear/dev/text \
         --judgements eval/corpus/polnear-dev.jsonl                                # the real-news dev table
 
 Runs on 2 CPU cores (about 25 minutes per 10,000 pairs on an AVX2 EPYC) or a GPU when there is one. It saves a

@@ -124,3 +124,10 @@ def test_cli_runs_the_real_model_and_says_the_judged_set_is_left_out(tmp_path: P
     body = json.loads(result.stdout[result.stdout.index("{") :])
     assert [r["set"] for r in body["sets"]] == ["emergent", "fnc1", "claimdiff", "written-g5"]
     assert all(0.0 <= r["auc"] <= 1.0 for r in body["sets"])
+
+
+def test_cli_needs_the_data_directory_named():
+    # the installed package assumes no data folder of this workplace: the path is always an argument
+    result = CliRunner().invoke(app, ["eval", "nli-news", "--set", "emergent"])
+    assert result.exit_code == 2
+    assert "--data" in result.output

@@ -99,7 +99,13 @@ def eval_nli(
 
 @eval_app.command("nli-news")
 def eval_nli_news(
-    data: Annotated[Path, typer.Option(help="The shared data directory.")] = Path("../shared/data"),
+    data: Annotated[
+        Path,
+        typer.Option(
+            help="The data directory (stance/, claimdiff/, nli-news/ in the shared data's layout).",
+            show_default=False,
+        ),
+    ],
     sets: Annotated[
         list[str] | None,
         typer.Option("--set", help=f"Only these sets ({', '.join(nli_news.SETS)}); repeat for several."),
