@@ -32,17 +32,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_nli import is_heldout  # noqa: E402 - the held-out half of mnli-matched-hard, one definition
+from train_nli import is_heldout, read_jsonl  # noqa: E402 - one definition of the held-out half and the reader
 
 LABELS = ("contradiction", "entailment", "neutral")
 WRITTEN = ["written-g1", "written-g2", "written-g3", "written-g4", "written-politics-p1",
            "written-politics-p2", "written-politics-p3"]  # fmt: skip
 OLD = ["snli-dev", "sick-train", "mnli-dev-matched", "snli-counterfactual-train"]
-
-
-def _read(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
 
 
 def training_rows(args: argparse.Namespace) -> tuple[list[tuple[str, str, str]], dict[str, int]]:
@@ -60,12 +55,12 @@ def training_rows(args: argparse.Namespace) -> tuple[list[tuple[str, str, str]],
             continue
         pairs = [
             (r["premise"], r["hypothesis"], r["label"])
-            for r in _read(args.data / "nli-news" / f"{name}.jsonl")
+            for r in read_jsonl(args.data / "nli-news" / f"{name}.jsonl")
         ]
         # a written contradiction holds both ways (the data's README): teach both orders
         add(name, pairs + [(h, p, lab) for p, h, lab in pairs if lab == "contradiction"])
     if args.real and "real" not in args.skip:
-        real = [(r["premise"], r["hypothesis"], r["label"]) for r in _read(args.real)]
+        real = [(r["premise"], r["hypothesis"], r["label"]) for r in read_jsonl(args.real)]
         # real candidate pairs are ~95% neutral: keep a share of those, and repeat the rare others
         neutral = [r for r in real if r[2] == "neutral"]
         neutral = rng.sample(neutral, round(len(neutral) * args.real_neutral_share))
@@ -75,7 +70,7 @@ def training_rows(args: argparse.Namespace) -> tuple[list[tuple[str, str, str]],
     for name in OLD:
         if name in args.skip:
             continue
-        for r in _read(args.data / "nli" / f"{name}.jsonl"):
+        for r in read_jsonl(args.data / "nli" / f"{name}.jsonl"):
             if r["label"] in LABELS and not (
                 name == "mnli-dev-matched" and is_heldout(r["premise"], r["hypothesis"])
             ):
