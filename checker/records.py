@@ -90,6 +90,15 @@ class Statement:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Statement:
+        """The statement ``to_dict`` gave (as read back from JSON: spans as dicts, tuples as lists)."""
+        spans = {k: Span(**d[k]) for k in ("speaker", "cue", "content")}
+        reporter = Span(**d["reporter"]) if d.get("reporter") else None
+        tuples = {k: tuple(d.get(k) or ()) for k in ("voices", "parts", "subjects", "thing", "topics")}
+        rest = {k: v for k, v in d.items() if k not in spans and k not in tuples and k != "reporter"}
+        return cls(**rest, **spans, **tuples, reporter=reporter)
+
 
 @dataclass(frozen=True)
 class Speaker:
@@ -165,7 +174,8 @@ class DocumentStatus:
     source: str | None
     date: str | None
     path: str | None
-    status: Literal["checked", "skipped"]
+    #: "stored": a document of a claim store that a reported contradiction involves (``Store.check``)
+    status: Literal["checked", "skipped", "stored"]
     reason: str = ""  # why it was skipped
     statements: int = 0
     note: str = ""  # a checked document's caveat, e.g. the encoding it was guessed to be in
@@ -189,7 +199,7 @@ class Report:
 
     @property
     def skipped(self) -> list[DocumentStatus]:
-        return [d for d in self.documents if d.status != "checked"]
+        return [d for d in self.documents if d.status == "skipped"]
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -21,6 +22,10 @@ except ImportError:  # pragma: no cover
 from checker import config
 from checker.errors import CheckerError
 from checker.io import SUPPORTED_SUFFIXES
+from checker.records import DocumentStatus
+
+if TYPE_CHECKING:
+    from checker.pipeline import StageCallback
 
 PROG = "checker"
 
@@ -142,3 +147,60 @@ def fail_on_errors(debug: bool = False) -> Iterator[None]:
             raise
         error(f"{type(e).__name__}: {e} (run with --debug for a traceback)")
         raise typer.Exit(config.EXIT_ERROR) from None
+
+
+def where(status: DocumentStatus) -> str:
+    return status.path or status.id
+
+
+#: The most reasons (and files per reason) that the one-line "no readable documents" error spells out.
+_MAX_LISTED = 8
+
+
+def nothing_readable(paths: Sequence[str], skipped: Sequence[DocumentStatus]) -> str:
+    """One line for "every input was skipped": the file and problem, or each problem with its files."""
+    if len(skipped) == 1:
+        return f"{where(skipped[0])}: {skipped[0].reason}"
+    single = paths[0] if len(paths) == 1 else None
+    root = single if single is not None and os.path.isdir(single) else None
+    groups: dict[str, list[str]] = {}
+    for status in skipped:
+        name = where(status)
+        if root is not None and status.path:
+            name = os.path.relpath(status.path, root)
+        groups.setdefault(one_line(status.reason), []).append("" if name == single else name)
+    parts = []
+    for reason, names in list(groups.items())[:_MAX_LISTED]:
+        named = [n for n in names if n]
+        label = ", ".join(named[:_MAX_LISTED])
+        if len(named) > _MAX_LISTED:
+            label += f" and {len(named) - _MAX_LISTED} more"
+        parts.append(f"{label}: {reason}" if label else reason)
+    if len(groups) > _MAX_LISTED:
+        rest = sum(len(names) for names in list(groups.values())[_MAX_LISTED:])
+        parts.append(f"{rest} more with other problems")
+    detail = " | ".join(parts)
+    if single is not None:
+        return f"{single}: no readable documents ({len(skipped)} skipped: {detail})"
+    return f"no readable documents among {len(paths)} inputs ({len(skipped)} skipped): {detail}"
+
+
+@contextmanager
+def progress() -> Iterator[StageCallback | None]:
+    """A progress bar on stderr when it is a terminal; no callback otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        tasks: dict[str, Any] = {}
+
+        def on_stage(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total or None)
+            progress.update(tasks[stage], completed=done, total=total or None)
+
+        yield on_stage

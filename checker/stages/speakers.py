@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -196,11 +197,16 @@ def person_name(text: str) -> str:
 class Resolver:
     """Maps speaker mentions to entities; shared by all documents of one run."""
 
-    def __init__(self, parsed: list[ParsedDocument]) -> None:
+    def __init__(self, parsed: list[ParsedDocument], known: Mapping[str, int] | None = None) -> None:
+        """``known``: people's full names seen before (a store's, with their mention counts), candidates for
+        a surname alone as the corpus's own names are."""
         self.index = {pd.document.id: _index(pd) for pd in parsed}
         # surname -> full names seen (with counts), over the corpus and per document
         self.people: dict[str, Counter[str]] = {}
         self.people_in: dict[str, dict[str, Counter[str]]] = {}
+        for name, count in (known or {}).items():
+            if len(name.split()) > 1:
+                self.people.setdefault(name.split()[-1], Counter())[name] += count
         for doc_id, idx in self.index.items():
             for m in idx.mentions:
                 if m.label == "PERSON":
