@@ -335,3 +335,30 @@ def test_cli_errors_are_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "none.db").exists()  # only ingest and check --ingest create a store
     r = runner.invoke(app, ["said", "x", "--db", str(tmp_path / "s.db"), "--since", "yesterday"])
     assert r.exit_code == 1 and "not a date" in r.output
+
+
+def test_a_store_of_the_first_schema_is_migrated_in_place(tmp_path: Path) -> None:
+    """A store written at revision 0001 (before topic counts) opens, is upgraded, and keeps its data."""
+    from alembic import command
+    from alembic.config import Config
+
+    from checker.store.database import _MIGRATIONS
+
+    db = tmp_path / "old.db"
+    with Store(str(db)) as store:
+        store.ingest([ISRAEL, US])
+        before = store.stats()
+        engine = store.db.engine
+        with engine.begin() as conn:
+            cfg = Config()
+            cfg.set_main_option("script_location", str(_MIGRATIONS))
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0001")
+            tables = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))}
+        assert "topic_counts" not in tables
+    with Store(str(db)) as store:
+        assert store.stats() == before
+        with store.db.engine.connect() as conn:
+            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+            counts = dict(conn.execute(text("SELECT key, statements FROM topic_counts")).all())
+        assert version == "0002" and counts and all(n > 0 for n in counts.values())

