@@ -15,9 +15,28 @@ from checker.records import Contradiction, Document, Report, Speaker, Statement
 
 if TYPE_CHECKING:
     from checker.runtime.nli import NLIModel
+    from checker.store import Store
 
 __version__ = "0.1.0"
-__all__ = ["Contradiction", "Document", "Report", "Speaker", "Statement", "check", "load_nli", "__version__"]
+__all__ = [
+    "Contradiction",
+    "Document",
+    "Report",
+    "Speaker",
+    "Statement",
+    "Store",
+    "check",
+    "load_nli",
+    "__version__",
+]
+
+
+def __getattr__(name: str) -> object:
+    if name == "Store":  # the claim store, imported when asked for (SQLAlchemy and FAISS are not light)
+        from checker.store import Store
+
+        return Store
+    raise AttributeError(f"module 'checker' has no attribute {name!r}")
 
 
 def check(inputs: str | Document | Sequence[str | Document], *, threshold: float | None = None) -> Report:

@@ -138,6 +138,13 @@ STORE_PARSE_BATCH = 16
 #: The stored statements fetched per new statement's embedding row by the vector index: as many as
 #: ``pair.candidates`` looks at per statement in a whole-corpus check (64 or 8 x PAIR_MAX_PER_STATEMENT).
 STORE_NEIGHBOURS = 64
+#: A stored statement that may choose a new one as its neighbour is ranked against this many of its own
+#: nearest stored statements (the first PAIR_MAX_PER_STATEMENT comparable ones decide; a margin for those
+#: not comparable: one speaker, one document)
+STORE_CHOOSER_NEIGHBOURS = 16
+#: ... looked up only for stored statements at least this similar to a new one: below it a pair is a
+#: nearest neighbour only (``PAIR_MIN_PER_STATEMENT``), reported from ``NEAREST_THRESHOLD`` when at all
+STORE_CHOOSER_FLOOR = 0.2
 #: Further stored statements per subject a new statement names ("Clinton"), most recent first.
 STORE_SUBJECT_LIMIT = 50
 #: The vector index (``store.index``): "flat" (exact inner product) or "hnsw" (approximate, graph), chosen by

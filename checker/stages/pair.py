@@ -121,6 +121,7 @@ def candidates(
     min_per_statement: int = config.PAIR_MIN_PER_STATEMENT,
     common: frozenset[str] = frozenset(),
     block: int = 1024,
+    choosers: int | None = None,
 ) -> list[Candidate]:
     """Each statement's ``min_per_statement`` nearest comparable statements, and further ones above the
     similarity bar (a lower bar where they share a name or number), at most ``max_per_statement``; best first.
@@ -130,13 +131,17 @@ def candidates(
     ``vectors`` has one row per statement, or, with ``starts``, one row per piece of a statement too long
     for the embedding model's window: statement ``i``'s pieces are rows ``starts[i]`` up to
     ``starts[i + 1]``, and two statements are as similar as their most similar pieces.
+
+    ``choosers``: only the first this many statements choose their neighbours; the rest are there to be
+    chosen and ranked against (a store check loads only the part of the corpus near the new statements).
     """
     n = len(statements)
     first = np.arange(n) if starts is None else np.asarray(starts, dtype=np.intp)
     keys = [anchors(s.proposition) for s in statements]
     found: dict[tuple[int, int], Candidate] = {}
-    for lo in range(0, n, block):
-        sims = _similarities(vectors, first, lo, min(lo + block, n))
+    last = n if choosers is None else min(choosers, n)
+    for lo in range(0, last, block):
+        sims = _similarities(vectors, first, lo, min(lo + block, last))
         # a row's most similar columns first; the rest of the row is sorted only if these run out
         top = min(n, max(64, 8 * max_per_statement))
         heads = np.argpartition(-sims, top - 1, axis=1)[:, :top] if top < n else None

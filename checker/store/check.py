@@ -16,7 +16,7 @@ from checker.records import Contradiction, Document, DocumentStatus, Report, Spe
 from checker.stages import embed, pair
 from checker.store import read, schema, write
 from checker.store.database import Database
-from checker.store.index import open_index
+from checker.store.index import DIM, VectorIndex, open_index
 from checker.store.provenance import embedding_model, nli_model
 
 
@@ -32,12 +32,10 @@ def common(db: Database, new: Sequence[Statement], stored: int) -> frozenset[str
 
 
 def nearby(
-    db: Database, new: Sequence[Statement], vectors: np.ndarray, exclude: set[str]
-) -> tuple[set[int], int]:
+    db: Database, index: VectorIndex, new: Sequence[Statement], vectors: np.ndarray, exclude: set[str]
+) -> set[int]:
     """Stored statements worth pairing with the new ones: each new row's nearest stored statements, and
-    the latest statements about each person a new statement's subject names; and how many live statements
-    the store holds."""
-    index = open_index(db)
+    the latest statements about each person a new statement's subject names."""
     hits: set[int] = set()
     for best in index.search(vectors, config.STORE_NEIGHBOURS):
         hits.update(best)
@@ -55,16 +53,90 @@ def nearby(
                     .limit(config.STORE_SUBJECT_LIMIT)
                 )
                 hits.update(conn.execute(q).scalars())
-    if exclude and hits:
-        d, s = schema.documents.c, schema.statements.c
-        with db.engine.connect() as conn:
-            mine = conn.execute(
+    return hits - _of_documents(db, exclude)
+
+
+def _of_documents(db: Database, doc_ids: set[str]) -> set[int]:
+    """The stored statements of documents ``doc_ids`` (any version): a new version is not checked against
+    its old self."""
+    if not doc_ids:
+        return set()
+    d, s = schema.documents.c, schema.statements.c
+    with db.engine.connect() as conn:
+        return set(
+            conn.execute(
                 select(s.pk)
                 .join_from(schema.statements, schema.documents, d.pk == s.document_pk)
-                .where(d.doc_id.in_(sorted(exclude)))
+                .where(d.doc_id.in_(sorted(doc_ids)))
             ).scalars()
-            hits -= set(mine)
-    return hits, index.count
+        )
+
+
+def _best(vectors: np.ndarray, starts: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Per statement (``starts``: its first row), its best similarity to any of ``rows``."""
+    if len(vectors) == 0 or len(rows) == 0:
+        return np.zeros(len(starts))
+    return np.maximum.reduceat((vectors @ rows.T).max(axis=1), starts)
+
+
+def _stack(blocks: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Statements' embedding rows one after another, and each statement's first row."""
+    if not blocks:
+        return np.zeros((0, DIM), dtype=np.float32), np.zeros(0, dtype=np.intp)
+    starts = np.cumsum([0] + [len(b) for b in blocks[:-1]]).astype(np.intp)
+    return np.concatenate(blocks), starts
+
+
+Loaded = tuple[int, Statement, np.ndarray]
+
+
+def _choosers(
+    index: VectorIndex, old: Sequence[Loaded], new_rows: np.ndarray
+) -> tuple[list[tuple[Loaded, set[int]]], list[Loaded]]:
+    """Which stored statements may choose a new one as a neighbour, as in a whole-corpus check (each
+    statement keeps its nearest comparable ones, ``pair.candidates``): those with a new statement among
+    their ``STORE_CHOOSER_NEIGHBOURS`` nearest, each with those neighbours (to rank the new one against);
+    and the rest. Only statements within ``STORE_CHOOSER_FLOOR`` of a new one are looked up."""
+    if not old:
+        return [], []
+    vectors, starts = _stack([v for _, _, v in old])
+    best = _best(vectors, starts, new_rows)
+    maybe = [k for k, b in enumerate(best) if b >= config.STORE_CHOOSER_FLOOR]
+    rows, row_starts = _stack([old[k][2] for k in maybe])
+    found = index.search(rows, config.STORE_CHOOSER_NEIGHBOURS + 1) if maybe else []
+    choosing, chosen = [], [o for k, o in enumerate(old) if k not in set(maybe)]
+    for m, k in enumerate(maybe):
+        end = row_starts[m + 1] if m + 1 < len(row_starts) else len(rows)
+        near: dict[int, float] = {}
+        for hits in found[row_starts[m] : end]:
+            for pk, sim in hits.items():
+                near[pk] = max(near.get(pk, -1.0), sim)
+        near.pop(old[k][0], None)  # itself
+        ranked = sorted(near.values(), reverse=True)
+        k_th = config.STORE_CHOOSER_NEIGHBOURS
+        bar = ranked[k_th - 1] if len(ranked) >= k_th else -1.0
+        if best[k] >= bar:
+            choosing.append((old[k], set(near)))
+        else:
+            chosen.append(old[k])
+    return choosing, chosen
+
+
+def _load(db: Database, pks: set[int]) -> list[tuple[int, Statement, np.ndarray]]:
+    """Stored live statements by key, with their embedding rows, in key order."""
+    if not pks:
+        return []
+    s = schema.statements.c
+    rows = []
+    keys = sorted(pks)
+    for lo in range(0, len(keys), 5000):  # bounded IN lists
+        rows += read.statements(db, s.pk.in_(keys[lo : lo + 5000]), order=(s.pk,))
+    return [(pk, st, v) for pk, st, v in rows if v is not None]
+
+
+def _spans(starts: np.ndarray, total: int) -> list[tuple[int, int]]:
+    ends = [*starts[1:], total]
+    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
 
 
 def quotes_near(
@@ -123,24 +195,28 @@ def check(
     on_stage("embed", 0, len(new))
     vec_new, starts_new = embed.vectors(new)
     on_stage("embed", len(new), len(new))
-    near, stored_live = nearby(db, new, vec_new, {d.id for d in documents})
-    common_nouns = common(db, new, stored_live)
-    s = schema.statements.c
-    old = read.statements(db, s.pk.in_(sorted(near))) if near else []
-    old = [(pk, st, v) for pk, st, v in old if v is not None]
-    combined = list(new) + [st for _, st, _ in old]
-    blocks = [vec_new] + [v for _, _, v in old]
-    starts = np.cumsum([0] + [len(b) for b in blocks[1:-1]]) if old else np.zeros(0, dtype=np.intp)
-    vectors = np.concatenate(blocks) if old else vec_new
-    starts = np.concatenate([starts_new, len(vec_new) + starts]).astype(np.intp) if old else starts_new
+    index = open_index(db)
+    exclude = _of_documents(db, {d.id for d in documents})
+    near = nearby(db, index, new, vec_new, set()) - exclude
+    common_nouns = common(db, new, index.count)
+    old = _load(db, near)
+    choosing, chosen = _choosers(index, old, vec_new)
+    theirs = set().union(*(ns for _, ns in choosing)) - near - exclude
+    stored = [o for o, _ in choosing] + chosen + _load(db, theirs)
+    combined = list(new) + [st for _, st, _ in stored]
+    pieces = [vec_new[a:b] for a, b in _spans(starts_new, len(vec_new))]
+    vectors, starts = _stack(pieces + [v for _, _, v in stored])
     new_ids = {st.id for st in new}
     on_stage("pair", 0, len(combined))
     cands = [
         c
-        for c in pair.candidates(combined, vectors, starts=starts, common=common_nouns)
+        for c in pair.candidates(
+            combined, vectors, starts=starts, common=common_nouns, choosers=len(new) + len(choosing)
+        )
         if c.a in new_ids or c.b in new_ids
     ]
     on_stage("pair", len(combined), len(combined))
+    old = stored
     paired = {c.a for c in cands} | {c.b for c in cands}
     extra = quotes_near(db, [st for _, st, _ in old if st.id in paired], {pk for pk, _, _ in old})
     if extra:
@@ -182,7 +258,7 @@ def check(
         speaker_list,
         found,
         threshold,
-        pairs_all=len(new) * stored_live + pair.count_comparable(new),
+        pairs_all=len(new) * index.count + pair.count_comparable(new),
         pairs_scored=len(scored),
         models=models,
         scored_pairs=[(c.a, c.b) for c in scored],
