@@ -136,6 +136,13 @@ def test_check_against_the_store_finds_what_a_whole_corpus_check_finds(url: str)
         assert len(store.contradictions()) == len(found)
 
 
+def test_a_document_without_statements_checks_to_an_empty_report(url: str) -> None:
+    with Store(url) as store:
+        store.ingest([ISRAEL])
+        report = store.check([Document("quiet", "Rain fell on the coast. The harvest was late this year.")])
+        assert report.contradictions == [] and [d.status for d in report.documents] == ["checked"]
+
+
 def test_said_ranks_by_about_and_filters_by_date(url: str) -> None:
     with Store(url) as store:
         store.ingest([ISRAEL, US, OTHER])

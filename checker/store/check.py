@@ -135,6 +135,8 @@ def _load(db: Database, pks: set[int]) -> list[tuple[int, Statement, np.ndarray]
 
 
 def _spans(starts: np.ndarray, total: int) -> list[tuple[int, int]]:
+    if len(starts) == 0:
+        return []
     ends = [*starts[1:], total]
     return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
 

@@ -140,6 +140,9 @@ def _write(path: Path, vi: VectorIndex) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(buf.getbuffer())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as any file the user makes, not mkstemp's private 0600
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
