@@ -147,9 +147,3 @@ STORE_CHOOSER_NEIGHBOURS = 16
 STORE_CHOOSER_FLOOR = 0.2
 #: Further stored statements per subject a new statement names ("Clinton"), most recent first.
 STORE_SUBJECT_LIMIT = 50
-#: The vector index (``store.index``): "flat" (exact inner product) or "hnsw" (approximate, graph), chosen by
-#: ``python -m checker.evaluation.store_bench`` (README, "Claim store").
-STORE_INDEX = os.environ.get("CHECKER_STORE_INDEX", "flat")
-STORE_HNSW_M = 32
-STORE_HNSW_EF_CONSTRUCTION = 80
-STORE_HNSW_EF_SEARCH = 128

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -157,9 +158,15 @@ def test_the_index_is_rebuilt_when_missing_corrupt_or_stale(tmp_path: Path) -> N
         store.ingest([ISRAEL])
         vi = store_index.open_index(store.db)
         n = vi.count
-        assert n > 0 and store_index.index_path(store.db).is_file()
-        store_index.index_path(store.db).write_bytes(b"garbage")
+        folder = store_index.index_path(store.db)
+        assert n > 0 and (folder / "meta.json").is_file()
+        store_index._OPEN.clear()  # as a new process
+        (folder / "meta.json").write_text("garbage")
         assert store_index.open_index(store.db).count == n
+        store_index._OPEN.clear()
+        shutil.rmtree(folder)
+        again = store_index.open_index(store.db)
+        assert again.count == n and again.search(again.vectors[:1], 1)[0]
         store.ingest([US])  # more statements: the index grows by the new rows
         grown = store_index.open_index(store.db)
         assert grown.count > n and len(grown.keys) >= grown.count

@@ -1,34 +1,43 @@
-"""The vector index over stored statements' embeddings: a FAISS index in one file beside the database.
+"""The vector index over stored statements' embeddings: exact search over a memory-mapped matrix beside the
+database.
 
-The database is the truth; the index is a cache of it, stamped with how many live statements of current
-documents it holds and the highest statement key. A stamp behind the store is brought up to date by adding
-the new rows (statements are only ever added), and an index that no longer matches (a document edited, a
-store replaced, a missing or unreadable file) is rebuilt from the database. The file is written whole and
-renamed into place, so a reader never sees half of one.
+The database is the truth; the index is a cache of it: a folder with the embedding rows (``vectors.f32``,
+raw float32), their statement keys (``keys.i64``) and ``meta.json`` (how many rows are valid, and the count
+and highest key of the live statements of current documents they hold). Statements are only ever added, so
+an index behind the store is extended by appending the new rows and then rewriting ``meta.json`` (renamed
+into place): rows past ``meta.json``'s count, from an append that was cut short, are ignored and overwritten.
+An index out of step with the store (an edited document, a replaced store, an unreadable file) is rebuilt
+in a new folder that is renamed into place. Opening maps the files, so a check reads only what it touches,
+and no process ever sees half an index. Why exact search and not a graph index: README, "Claim store".
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
-import io
 import json
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from sqlalchemy import and_, func, select
 
-from checker import config
 from checker.store import schema
 from checker.store.database import Database
 
 DIM = 384
+#: rows of the matrix multiplied at once by ``search`` (64 MB of float32)
+BLOCK = 1 << 16
+_OPEN: dict[Path, VectorIndex] = {}
 
 
 def index_path(db: Database) -> Path:
-    """``<file>.index`` beside a SQLite store; for a server, a file under ``CHECKER_INDEX_DIR`` (default
+    """``<file>.index`` beside a SQLite store; for a server, a folder under ``CHECKER_INDEX_DIR`` (default
     ``~/.cache/checker/index``) named for its URL."""
     if db.path is not None:
         return db.path.with_name(db.path.name + ".index")
@@ -54,116 +63,169 @@ def stamp(db: Database, up_to: int | None = None) -> tuple[int, int]:
     return int(n), int(top or 0)
 
 
-def _make(kind: str):  # noqa: ANN202 - a faiss index
-    import faiss
-
-    if kind == "hnsw":
-        index = faiss.IndexHNSWFlat(DIM, config.STORE_HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = config.STORE_HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = config.STORE_HNSW_EF_SEARCH
-        return index
-    return faiss.IndexFlatIP(DIM)
-
-
 @dataclass
 class VectorIndex:
     """Embedding rows of stored statements (``keys[r]``: the statement key of row ``r``)."""
 
-    index: object  # faiss.Index
-    keys: np.ndarray
-    count: int  # statements in it
+    vectors: np.ndarray  # (rows, DIM) float32, usually a read-only memory map
+    keys: np.ndarray  # (rows,) int64
+    count: int  # live statements in it
     top: int  # the highest statement key in it
-    kind: str
 
     def search(self, queries: np.ndarray, k: int) -> list[dict[int, float]]:
-        """Per query row, the statements of its ``k`` nearest rows with their best similarity."""
-        if len(queries) == 0 or len(self.keys) == 0:
-            return [{} for _ in range(len(queries))]
-        sims, rows = self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)  # type: ignore[attr-defined]
+        """Per query row, the statements of its ``k`` most similar rows, with their best similarity."""
+        q = np.ascontiguousarray(queries, dtype=np.float32)
+        rows = len(self.keys)
+        if len(q) == 0 or rows == 0:
+            return [{} for _ in range(len(q))]
+        k = min(k, rows)
+        best_sim = np.full((len(q), 0), -np.inf, dtype=np.float32)
+        best_row = np.zeros((len(q), 0), dtype=np.int64)
+        for lo in range(0, rows, BLOCK):
+            sims = q @ np.asarray(self.vectors[lo : lo + BLOCK]).T
+            if sims.shape[1] > k:
+                part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+                sims = np.take_along_axis(sims, part, axis=1)
+            else:
+                part = np.broadcast_to(np.arange(sims.shape[1]), sims.shape)
+            all_sim = np.concatenate([best_sim, sims], axis=1)
+            all_row = np.concatenate([best_row, part + lo], axis=1)
+            keep = np.argpartition(-all_sim, k - 1, axis=1)[:, :k] if all_sim.shape[1] > k else None
+            if keep is not None:
+                all_sim = np.take_along_axis(all_sim, keep, axis=1)
+                all_row = np.take_along_axis(all_row, keep, axis=1)
+            best_sim, best_row = all_sim, all_row
         out = []
-        for srow, rrow in zip(sims, rows, strict=True):
-            best: dict[int, float] = {}
-            for s, r in zip(srow, rrow, strict=True):
-                if r >= 0:
-                    key = int(self.keys[r])
-                    best[key] = max(best.get(key, -1.0), float(s))
-            out.append(best)
+        for srow, rrow in zip(best_sim, best_row, strict=True):
+            found: dict[int, float] = {}
+            for s, r in zip(srow.tolist(), self.keys[rrow].tolist(), strict=True):
+                if s > found.get(r, -2.0):
+                    found[r] = s
+            out.append(found)
         return out
 
-    def add(self, keys: np.ndarray, vectors: np.ndarray, count: int, top: int) -> None:
-        if len(vectors):
-            self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))  # type: ignore[attr-defined]
-            self.keys = np.concatenate([self.keys, keys.astype(np.int64)])
-        self.count, self.top = count, top
 
-
-def _rows(db: Database, after: int) -> tuple[np.ndarray, np.ndarray]:
-    """The embedding rows of live statements of current documents with a key above ``after``."""
+def _rows(db: Database, after: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The embedding rows of live statements of current documents with a key above ``after``, in blocks."""
     q = (
         select(schema.statements.c.pk, schema.statements.c.embedding)
         .select_from(_live_current())
         .where(schema.statements.c.live, schema.statements.c.pk > after)
         .order_by(schema.statements.c.pk)
     )
-    keys, blocks = [], []
     with db.engine.connect() as conn:
-        for pk, blob in conn.execute(q):
-            rows = np.frombuffer(blob, dtype=np.float32).reshape(-1, DIM)
-            keys.append(np.full(len(rows), pk, dtype=np.int64))
-            blocks.append(rows)
-    if not blocks:
-        return np.zeros(0, dtype=np.int64), np.zeros((0, DIM), dtype=np.float32)
-    return np.concatenate(keys), np.concatenate(blocks)
+        result = conn.execution_options(stream_results=True, yield_per=5000).execute(q)
+        for part in result.partitions():
+            keys, blocks = [], []
+            for pk, blob in part:
+                rows = np.frombuffer(blob, dtype=np.float32).reshape(-1, DIM)
+                keys.append(np.full(len(rows), pk, dtype=np.int64))
+                blocks.append(rows)
+            if blocks:
+                yield np.concatenate(keys), np.concatenate(blocks)
 
 
-def _read(path: Path) -> VectorIndex | None:
-    import faiss
-
+def _meta(path: Path) -> dict | None:
     try:
-        with np.load(path, allow_pickle=False) as f:
-            meta = json.loads(str(f["meta"]))
-            index = faiss.deserialize_index(f["index"])
-            keys = f["keys"]
-    except (OSError, ValueError, KeyError, RuntimeError):
-        return None  # missing or unreadable: rebuilt from the database
-    return VectorIndex(index, keys, meta["count"], meta["top"], meta["kind"])
+        meta = json.loads((path / "meta.json").read_text())
+        rows = int(meta["rows"])
+        short = (path / "vectors.f32").stat().st_size < rows * DIM * 4
+        if short or (path / "keys.i64").stat().st_size < rows * 8:
+            return None
+        return {"rows": rows, "count": int(meta["count"]), "top": int(meta["top"])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
-def _write(path: Path, vi: VectorIndex) -> None:
-    import faiss
+def _map(path: Path, meta: dict) -> VectorIndex:
+    rows = meta["rows"]
+    if rows == 0:
+        vectors, keys = np.zeros((0, DIM), dtype=np.float32), np.zeros(0, dtype=np.int64)
+    else:
+        vectors = np.memmap(path / "vectors.f32", dtype=np.float32, mode="r", shape=(rows, DIM))
+        keys = np.fromfile(path / "keys.i64", dtype=np.int64, count=rows)
+    return VectorIndex(vectors, keys, meta["count"], meta["top"])
 
+
+def _write_meta(path: Path, meta: dict) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path, prefix="meta.", suffix=".tmp")
+    with os.fdopen(fd, "w") as f:
+        json.dump(meta, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path / "meta.json")
+
+
+def _append(db: Database, path: Path, meta: dict, count: int, top: int) -> dict:
+    """Append the rows of statements above ``meta``'s top, then record them in ``meta.json``."""
+    rows = meta["rows"]
+    with open(path / "vectors.f32", "r+b") as fv, open(path / "keys.i64", "r+b") as fk:
+        fv.truncate(rows * DIM * 4)  # drop what an append cut short left behind
+        fk.truncate(rows * 8)
+        fv.seek(0, os.SEEK_END)
+        fk.seek(0, os.SEEK_END)
+        for keys, vectors in _rows(db, meta["top"]):
+            fv.write(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
+            fk.write(keys.astype(np.int64).tobytes())
+            rows += len(keys)
+        for f in (fv, fk):
+            f.flush()
+            os.fsync(f.fileno())
+    meta = {"rows": rows, "count": count, "top": top}
+    _write_meta(path, meta)
+    return meta
+
+
+def _rebuild(db: Database, path: Path, count: int, top: int) -> dict:
+    """A new index of the whole store, renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    meta = json.dumps({"count": vi.count, "top": vi.top, "kind": vi.kind})
-    buf = io.BytesIO()
-    np.savez(buf, index=faiss.serialize_index(vi.index), keys=vi.keys, meta=np.array(meta))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
+    fresh = Path(tempfile.mkdtemp(dir=path.parent, prefix=path.name + ".new."))
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(buf.getbuffer())
+        (fresh / "vectors.f32").touch()
+        (fresh / "keys.i64").touch()
+        meta = _append(db, fresh, {"rows": 0, "count": 0, "top": 0}, count, top)
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as any file the user makes, not mkstemp's private 0600
-        os.replace(tmp, path)
+        os.chmod(fresh, 0o777 & ~umask)  # as any folder the user makes, not mkdtemp's private 0700
+        old = path.with_name(path.name + ".old." + fresh.name.rsplit(".", 1)[-1])
+        if path.exists():
+            os.replace(path, old)
+        os.replace(fresh, path)
+        shutil.rmtree(old, ignore_errors=True)
+        return meta
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        shutil.rmtree(fresh, ignore_errors=True)
         raise
 
 
-def open_index(db: Database, kind: str | None = None, write: bool = True) -> VectorIndex:
-    """The index of ``db``'s live statements, brought up to date (and saved when it changed)."""
-    kind = kind or config.STORE_INDEX
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """One process at a time brings the index up to date (others wait, then find it so)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def open_index(db: Database) -> VectorIndex:
+    """The index of ``db``'s live statements, brought up to date first when the store has moved on."""
     path = index_path(db)
     count, top = stamp(db)
-    vi = _read(path)
-    if vi is not None and vi.kind == kind and (vi.count, vi.top) == (count, top):
-        return vi
-    if vi is None or vi.kind != kind or vi.top > top or stamp(db, up_to=vi.top)[0] != vi.count:
-        vi = VectorIndex(_make(kind), np.zeros(0, dtype=np.int64), 0, 0, kind)
-    keys, vectors = _rows(db, vi.top)
-    vi.add(keys, vectors, count, top)
-    if write:
-        try:
-            _write(path, vi)
-        except OSError:
-            pass  # a read-only place: the index serves this run and is rebuilt next time
-    return vi
+    cached = _OPEN.get(path)
+    if cached is not None and (cached.count, cached.top) == (count, top):
+        return cached
+    meta = _meta(path)
+    if meta is None or (meta["count"], meta["top"]) != (count, top):
+        with _locked(path):
+            meta = _meta(path)
+            if meta is not None and (meta["count"], meta["top"]) == (count, top):
+                pass  # another process brought it up to date meanwhile
+            elif meta is not None and meta["top"] <= top and stamp(db, up_to=meta["top"])[0] == meta["count"]:
+                meta = _append(db, path, meta, count, top)
+            else:
+                meta = _rebuild(db, path, count, top)
+    _OPEN[path] = _map(path, meta)
+    return _OPEN[path]
