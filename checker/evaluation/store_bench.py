@@ -50,11 +50,16 @@ def _vectors(n: int, seed: int) -> np.ndarray:
 def _fill(folder: Path, n: int, count: int = 0, top: int = 0, first_key: int = 0) -> None:
     """Append ``n`` synthetic rows (keys ``first_key - 1`` down) to an index folder."""
     meta = json.loads((folder / "meta.json").read_text())
-    with open(folder / "vectors.f32", "ab") as fv, open(folder / "keys.i64", "ab") as fk:
+    with (
+        open(folder / "vectors.f32", "ab") as fv,
+        open(folder / "keys.i64", "ab") as fk,
+        open(folder / "bars.f32", "ab") as fb,
+    ):
         for lo in range(0, n, 100_000):
             m = min(100_000, n - lo)
             fv.write(_vectors(m, 10 + lo).tobytes())
             fk.write((first_key - 1 - np.arange(lo, lo + m, dtype=np.int64)).tobytes())
+            fb.write(np.full(m, -1.0, dtype=np.float32).tobytes())  # never loaded: no bar needed
     meta["rows"] += n
     if count:
         meta["count"], meta["top"] = count, top

@@ -101,7 +101,9 @@ def _choosers(
         return [], []
     vectors, starts = _stack([v for _, _, v in old])
     best = _best(vectors, starts, new_rows)
-    maybe = [k for k, b in enumerate(best) if b >= config.STORE_CHOOSER_FLOOR]
+    # a statement less similar to every new one than to its own K-th nearest stored one cannot choose one
+    bars = index.bar([pk for pk, _, _ in old])
+    maybe = [k for k, b in enumerate(best) if b >= max(config.STORE_CHOOSER_FLOOR, bars[k])]
     rows, row_starts = _stack([old[k][2] for k in maybe])
     found = index.search(rows, config.STORE_CHOOSER_NEIGHBOURS + 1) if maybe else []
     choosing, chosen = [], [o for k, o in enumerate(old) if k not in set(maybe)]

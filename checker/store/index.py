@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import and_, func, select
 
+from checker import config
 from checker.store import schema
 from checker.store.database import Database
 
@@ -71,6 +72,28 @@ class VectorIndex:
     keys: np.ndarray  # (rows,) int64
     count: int  # live statements in it
     top: int  # the highest statement key in it
+    #: per row, the similarity of its ``STORE_CHOOSER_NEIGHBOURS``-th nearest other row when it was added (the
+    #: store only grows, so a row's true bar is at least this): a stored statement less similar than its bar
+    #: to a new one cannot choose it as a neighbour (``store.check``)
+    bars: np.ndarray | None = None
+
+    def bar(self, keys: Sequence[int]) -> np.ndarray:
+        """Each statement's bar (the highest of its rows'); -1 where unknown."""
+        out = np.full(len(keys), -1.0, dtype=np.float32)
+        if self.bars is None or len(self.keys) == 0:
+            return out
+        order = self._order()
+        sorted_keys = self.keys[order]
+        for n, key in enumerate(keys):
+            lo, hi = np.searchsorted(sorted_keys, [key, key + 1])
+            if hi > lo:
+                out[n] = float(np.max(self.bars[order[lo:hi]]))
+        return out
+
+    def _order(self) -> np.ndarray:
+        if getattr(self, "_sorted", None) is None or len(self._sorted) != len(self.keys):
+            self._sorted = np.argsort(self.keys, kind="stable")
+        return self._sorted
 
     def search(self, queries: np.ndarray, k: int) -> list[dict[int, float]]:
         """Per query row, the statements of its ``k`` most similar rows, with their best similarity."""
@@ -79,22 +102,24 @@ class VectorIndex:
         if len(q) == 0 or rows == 0:
             return [{} for _ in range(len(q))]
         k = min(k, rows)
-        best_sim = np.full((len(q), 0), -np.inf, dtype=np.float32)
-        best_row = np.zeros((len(q), 0), dtype=np.int64)
-        for lo in range(0, rows, BLOCK):
+        first = max(BLOCK, k)  # the first block holds at least k rows: each query's best k start there
+        sims = q @ np.asarray(self.vectors[:first]).T
+        part = np.argpartition(-sims, k - 1, axis=1)[:, :k] if sims.shape[1] > k else None
+        if part is None:
+            part = np.broadcast_to(np.arange(sims.shape[1]), sims.shape).copy()
+        best_sim, best_row = np.take_along_axis(sims, part, axis=1), part
+        thr = best_sim.min(axis=1)
+        for lo in range(first, rows, BLOCK):
             sims = q @ np.asarray(self.vectors[lo : lo + BLOCK]).T
-            if sims.shape[1] > k:
-                part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-                sims = np.take_along_axis(sims, part, axis=1)
-            else:
-                part = np.broadcast_to(np.arange(sims.shape[1]), sims.shape)
-            all_sim = np.concatenate([best_sim, sims], axis=1)
-            all_row = np.concatenate([best_row, part + lo], axis=1)
-            keep = np.argpartition(-all_sim, k - 1, axis=1)[:, :k] if all_sim.shape[1] > k else None
-            if keep is not None:
-                all_sim = np.take_along_axis(all_sim, keep, axis=1)
-                all_row = np.take_along_axis(all_row, keep, axis=1)
-            best_sim, best_row = all_sim, all_row
+            # later blocks: only what beats a query's k-th best so far (few, once the first block is in)
+            hit = sims > thr[:, None]
+            for qi in np.flatnonzero(hit.any(axis=1)):
+                cols = np.flatnonzero(hit[qi])
+                s_all = np.concatenate([best_sim[qi], sims[qi, cols]])
+                r_all = np.concatenate([best_row[qi], cols + lo])
+                top = np.argpartition(-s_all, k - 1)[:k]
+                best_sim[qi], best_row[qi] = s_all[top], r_all[top]
+                thr[qi] = best_sim[qi].min()
         out = []
         for srow, rrow in zip(best_sim, best_row, strict=True):
             found: dict[int, float] = {}
@@ -144,7 +169,10 @@ def _map(path: Path, meta: dict) -> VectorIndex:
     else:
         vectors = np.memmap(path / "vectors.f32", dtype=np.float32, mode="r", shape=(rows, DIM))
         keys = np.fromfile(path / "keys.i64", dtype=np.int64, count=rows)
-    return VectorIndex(vectors, keys, meta["count"], meta["top"])
+    bars = None
+    if (path / "bars.f32").is_file() and (path / "bars.f32").stat().st_size >= rows * 4:
+        bars = np.fromfile(path / "bars.f32", dtype=np.float32, count=rows)
+    return VectorIndex(vectors, keys, meta["count"], meta["top"], bars)
 
 
 def _write_meta(path: Path, meta: dict) -> None:
@@ -153,27 +181,62 @@ def _write_meta(path: Path, meta: dict) -> None:
         json.dump(meta, f)
         f.flush()
         os.fsync(f.fileno())
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # as any file the user makes, not mkstemp's private 0600
     os.replace(tmp, path / "meta.json")
 
 
-def _append(db: Database, path: Path, meta: dict, count: int, top: int) -> dict:
-    """Append the rows of statements above ``meta``'s top, then record them in ``meta.json``."""
-    rows = meta["rows"]
-    with open(path / "vectors.f32", "r+b") as fv, open(path / "keys.i64", "r+b") as fk:
-        fv.truncate(rows * DIM * 4)  # drop what an append cut short left behind
-        fk.truncate(rows * 8)
-        fv.seek(0, os.SEEK_END)
-        fk.seek(0, os.SEEK_END)
+def _append(
+    db: Database, path: Path, meta: dict, count: int, top: int, known: dict[int, float] | None = None
+) -> dict:
+    """Append the rows of statements above ``meta``'s top and their bars (from ``known``, a statement's
+    bar in the index this one replaces, else measured), then record them in ``meta.json``."""
+    rows = first = meta["rows"]
+    (path / "bars.f32").touch()
+    with (
+        open(path / "vectors.f32", "r+b") as fv,
+        open(path / "keys.i64", "r+b") as fk,
+        open(path / "bars.f32", "r+b") as fb,
+    ):
+        for f, width in ((fv, DIM * 4), (fk, 8), (fb, 4)):
+            f.truncate(rows * width)  # drop what an append cut short left behind
+            f.seek(0, os.SEEK_END)
         for keys, vectors in _rows(db, meta["top"]):
             fv.write(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
             fk.write(keys.astype(np.int64).tobytes())
             rows += len(keys)
-        for f in (fv, fk):
+        fv.flush()
+        fk.flush()
+        if rows > first:
+            every = _map(path, {"rows": rows, "count": count, "top": top})
+            new_keys = every.keys[first:]
+            bars = np.array([(known or {}).get(int(k), np.nan) for k in new_keys], dtype=np.float32)
+            todo = np.flatnonzero(np.isnan(bars))
+            for lo in range(0, len(todo), 4096):
+                part = todo[lo : lo + 4096]
+                bars[part] = _kth(every, np.asarray(every.vectors[first + part]))
+            fb.write(bars.tobytes())
+        for f in (fv, fk, fb):
             f.flush()
             os.fsync(f.fileno())
     meta = {"rows": rows, "count": count, "top": top}
     _write_meta(path, meta)
     return meta
+
+
+def _kth(index: VectorIndex, rows: np.ndarray) -> np.ndarray:
+    """Each row's similarity to its ``STORE_CHOOSER_NEIGHBOURS``-th nearest other row of ``index``."""
+    k = config.STORE_CHOOSER_NEIGHBOURS + 1  # the first is the row itself
+    out = np.full(len(rows), -1.0, dtype=np.float32)
+    if len(index.keys) < k:
+        return out
+    best = np.full((len(rows), 0), -np.inf, dtype=np.float32)
+    for lo in range(0, len(index.keys), BLOCK):
+        sims = rows @ np.asarray(index.vectors[lo : lo + BLOCK]).T
+        both = np.concatenate([best, sims], axis=1)
+        best = -np.partition(-both, k - 1, axis=1)[:, :k] if both.shape[1] > k else both
+    return np.sort(best, axis=1)[:, 0].astype(np.float32)
 
 
 def _rebuild(db: Database, path: Path, count: int, top: int) -> dict:
@@ -183,7 +246,7 @@ def _rebuild(db: Database, path: Path, count: int, top: int) -> dict:
     try:
         (fresh / "vectors.f32").touch()
         (fresh / "keys.i64").touch()
-        meta = _append(db, fresh, {"rows": 0, "count": 0, "top": 0}, count, top)
+        meta = _append(db, fresh, {"rows": 0, "count": 0, "top": 0}, count, top, _known_bars(path))
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(fresh, 0o777 & ~umask)  # as any folder the user makes, not mkdtemp's private 0700
@@ -196,6 +259,18 @@ def _rebuild(db: Database, path: Path, count: int, top: int) -> dict:
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
+
+
+def _known_bars(path: Path) -> dict[int, float]:
+    """The bars of the index at ``path`` by statement key (a rebuild keeps them: measuring a million again
+    would cost a million searches), or none."""
+    meta = _meta(path)
+    if meta is None:
+        return {}
+    old = _map(path, meta)
+    if old.bars is None:
+        return {}
+    return dict(zip(old.keys.tolist(), old.bars.tolist(), strict=True))
 
 
 @contextmanager
