@@ -220,20 +220,16 @@ def check(
         if c.a in new_ids or c.b in new_ids
     ]
     on_stage("pair", len(combined), len(combined))
-    old = stored
     paired = {c.a for c in cands} | {c.b for c in cands}
-    extra = quotes_near(db, [st for _, st, _ in old if st.id in paired], {pk for pk, _, _ in old})
-    if extra:
-        base = len(vectors)
-        more = [v for _, _, v in extra]
-        starts = np.concatenate([starts, base + np.cumsum([0] + [len(v) for v in more[:-1]])]).astype(np.intp)
-        vectors = np.concatenate([vectors, *more])
+    extra = quotes_near(db, [st for _, st, _ in stored if st.id in paired], {pk for pk, _, _ in stored})
+    if extra:  # what follow-ups may pair with, after the candidates
+        vectors, starts = _stack(pieces + [v for _, _, v in stored + extra])
         combined += [st for _, st, _ in extra]
     found, scored = contradictions_of(
         combined, cands, vectors, starts, common_nouns, model, threshold, on_stage
     )
     found = [c for c in found if c.a.id in new_ids or c.b.id in new_ids]
-    pk_of = {st.id: pk for pk, st, _ in old + extra}
+    pk_of = {st.id: pk for pk, st, _ in stored + extra}
     if ingest:
         for doc, doc_statements, doc_people in per_doc:
             _, pks = write.store_document(db, doc, doc_statements, doc_people)
