@@ -13,6 +13,7 @@ from checker import config
 from checker.cli.common import (
     PROG,
     DebugOpt,
+    Format,
     MeasureFormat,
     MeasureFormatOpt,
     PathsArg,
@@ -171,18 +172,15 @@ def register(app: typer.Typer) -> None:
             float | None, typer.Option("--min-score", min=0.0, max=1.0, help="Only scores from this up.")
         ] = None,
         fmt: Annotated[
-            str, typer.Option("--format", "-f", help="table, json, jsonl, markdown or html.")
-        ] = "table",
+            Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+        ] = Format.table,
         debug: DebugOpt = False,
     ) -> None:
         """The contradictions found by check --ingest, best first."""
         from checker.records import Report
         from checker.report import render
-        from checker.report.render import FORMATS
 
         with fail_on_errors(debug):
-            if fmt not in FORMATS:
-                raise CheckerError(f"--format {fmt}: choose from {', '.join(FORMATS)}")
             since = _date(since, "--since")
             store = _store(db)
             found = store.contradictions(speaker=speaker, since=since, min_score=min_score)
@@ -190,4 +188,5 @@ def register(app: typer.Typer) -> None:
             store.close()
             sides = list({st.id: st for c in found for st in (c.a, c.b)}.values())
             report = Report(docs, sides, [], found, min_score if min_score is not None else 0.0)
-            sys.stdout.write(render(report, fmt, view="check", width=120, color=False).rstrip("\n") + "\n")
+            text = render(report, fmt.value, view="check", width=120, color=False)
+            sys.stdout.write(text.rstrip("\n") + "\n")
