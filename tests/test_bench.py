@@ -58,3 +58,12 @@ def test_bench_json_on_the_seed_article():
     assert {"load", "parse", "attribute", "embed", "pair", "nli"} <= set(out["stage_seconds"])
     assert sum(out["stage_seconds"].values()) == pytest.approx(out["seconds"], abs=0.05)
     assert out["nli_pairs_per_second"] > 0 and out["peak_rss_mb"] > 100
+    # the work behind the seconds, and the seconds in units of the machine's own speed (issue 18)
+    work = out["work"]
+    assert out["reference_gflops"] > 1
+    assert all(work["tokens"][m] > 0 for m in ("tagger", "embedder", "nli"))
+    assert work["nli_calls_per_candidate"] >= 2  # both directions of every candidate, at least
+    assert work["candidates_per_statement"] > 0
+    units = work["machine_units"]
+    assert units["nli"] == pytest.approx(out["stage_seconds"]["nli"] * out["reference_gflops"], rel=0.05)
+    assert 0 < work["nli_share_of_reference"] < 1.5

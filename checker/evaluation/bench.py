@@ -18,9 +18,10 @@ from typing import Any
 from checker import config, pipeline
 from checker.evaluation import cases as eval_cases
 from checker.evaluation.end_to_end import match_statement
+from checker.evaluation.machine import reference_gflops
 from checker.io import documents_from_strings
 from checker.records import Candidate, Document
-from checker.runtime import embedder
+from checker.runtime import embedder, work
 from checker.runtime.nli import load_nli
 from checker.runtime.parser import load_spacy
 
@@ -72,6 +73,12 @@ class BenchResult:
     cpus: int
     machine: str
     contradictions: int
+    #: the machine's fp32 matrix-product speed, measured in the same run (``evaluation.machine``)
+    reference_gflops: float = 0.0
+    #: per article: tokens through each model, its calls, NLI calls per candidate pair, candidates per
+    #: checked statement, and each stage's cost in machine units (seconds x reference GFLOP/s, i.e. the
+    #: GFLOP the machine could have done meanwhile); the models' share of the reference speed
+    work: dict[str, Any] = field(default_factory=dict)
     pruning: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,14 +92,18 @@ def run(documents: Sequence[Document]) -> BenchResult:
     """Run ``pipeline.check`` once over ``documents`` (one corpus), loading the models first, timed."""
     import torch
 
+    gflops = reference_gflops()
     timer = StageTimer()
     timer.mark("load")
     model = load_nli()
     load_spacy()
     embedder.load_embedder()
+    work.reset()
     report = pipeline.check(documents, on_stage=timer)
     end = time.perf_counter()
     stages = timer.seconds(end)
+    counts = work.snapshot()
+    work.reset()
     nli_seconds = stages.get("nli", 0.0)
     scored = report.pairs_scored
     return BenchResult(
@@ -110,7 +121,35 @@ def run(documents: Sequence[Document]) -> BenchResult:
         cpus=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0,
         machine=f"{platform.machine()} {platform.processor() or platform.system()}".strip(),
         contradictions=len(report.contradictions),
+        reference_gflops=round(gflops, 1),
+        work=work_per_article(counts, stages, gflops, len(documents), scored, report),
     )
+
+
+def work_per_article(
+    counts: dict[str, int], stages: dict[str, float], gflops: float, documents: int, scored: int, report: Any
+) -> dict[str, Any]:
+    """The work behind the timings, per article, and the timings in machine units (see ``BenchResult``)."""
+    n = max(documents, 1)
+    live = len(pipeline.live_statements(report.statements))
+    models = ("tagger", "embedder", "nli")
+    out: dict[str, Any] = {
+        "tokens": {m: round(counts.get(f"{m}.tokens", 0) / n, 1) for m in models},
+        "model_calls": {m: round(counts.get(f"{m}.calls", 0) / n, 1) for m in models},
+        "nli_calls_per_candidate": round(counts.get("nli.calls", 0) / scored, 2) if scored else 0.0,
+        "candidates_per_statement": round(scored / live, 2) if live else 0.0,
+        "machine_units": {s: round(sec * gflops / n, 1) for s, sec in stages.items() if s != "load"},
+    }
+    out["machine_units_total"] = round(sum(out["machine_units"].values()), 1)
+    flop = config.MINILM_L6_FLOP_PER_TOKEN / 1e9
+    # the share of the reference speed a model ran at, where a stage is that model's work alone
+    for model, stage in (("embedder", "embed"), ("nli", "nli")):
+        sec = stages.get(stage, 0.0)
+        if sec > 0 and gflops > 0:
+            out[f"{model}_share_of_reference"] = round(
+                counts.get(f"{model}.tokens", 0) * flop / sec / gflops, 3
+            )
+    return out
 
 
 @dataclass
@@ -193,6 +232,17 @@ def render_table(result: BenchResult) -> str:
         f"  peak RSS {result.peak_rss_mb:.0f} MiB  threads {result.threads}",
         "stages: " + "  ".join(f"{k} {v:.1f} s" for k, v in result.stage_seconds.items()),
     ]
+    if result.work:
+        w = result.work
+        lines += [
+            f"machine: {result.reference_gflops:.0f} GFLOP/s fp32 (measured in this run); per article "
+            f"{w['machine_units_total']:,.0f} machine units (s x GFLOP/s): "
+            + "  ".join(f"{k} {v:,.0f}" for k, v in w["machine_units"].items()),
+            "tokens per article: "
+            + "  ".join(f"{k} {v:,.0f}" for k, v in w["tokens"].items())
+            + f"; NLI calls per candidate {w['nli_calls_per_candidate']}, candidates per statement "
+            f"{w['candidates_per_statement']}",
+        ]
     if result.pruning:
         p = result.pruning
         lines.append(

@@ -27,19 +27,10 @@ from pathlib import Path
 import numpy as np
 
 from checker import config
+from checker.evaluation.machine import reference_gflops
 from checker.store.index import DIM, VectorIndex, _map, _write_meta
 
 QUERIES = 30
-
-
-def reference_gflops(seconds: float = 2.0) -> float:
-    """The machine's fp32 matrix-product speed, GFLOP/s."""
-    a = np.random.default_rng(0).standard_normal((1024, 1024), dtype=np.float32)
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
-        a @ a
-        n += 1
-    return 2 * 1024**3 * n / (time.perf_counter() - t0) / 1e9
 
 
 def _vectors(n: int, seed: int) -> np.ndarray:

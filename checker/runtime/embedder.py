@@ -10,7 +10,7 @@ import numpy as np
 
 from checker import config
 from checker.errors import ModelError
-from checker.runtime import offline
+from checker.runtime import offline, work
 
 _CACHE: dict[str, np.ndarray] = {}
 
@@ -43,7 +43,11 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     """Unit-length vectors, one row per text; each distinct text is encoded once per process."""
     missing = sorted({t for t in texts if _key(t) not in _CACHE})
     if missing:
-        vecs = load_embedder().encode(
+        model = load_embedder()
+        tokens = model.tokenizer(missing, truncation=True, max_length=model.max_seq_length)["input_ids"]
+        batches = -(-len(missing) // config.EMBED_BATCH_SIZE)
+        work.add("embedder", sum(len(t) for t in tokens), len(missing), batches)
+        vecs = model.encode(
             missing, batch_size=config.EMBED_BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True
         )
         for t, v in zip(missing, vecs, strict=True):

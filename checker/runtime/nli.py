@@ -16,7 +16,7 @@ import numpy as np
 
 from checker import config
 from checker.errors import ModelError, UsageError
-from checker.runtime import offline
+from checker.runtime import offline, work
 from checker.runtime.onnx import OnnxCrossEncoder
 
 #: One pair's label probabilities: ``{"contradiction": p, "entailment": p, "neutral": p}``.
@@ -43,6 +43,10 @@ class NLIModel:
     ) -> list[Probabilities]:
         if not pairs:
             return []
+        if self.backend != "onnx-int8":  # the ONNX encoder counts its own work
+            enc = self.encoder.tokenizer([a for a, _ in pairs], [b for _, b in pairs], truncation=True)
+            batches = -(-len(pairs) // batch_size)
+            work.add("nli", sum(len(ids) for ids in enc["input_ids"]), len(pairs), batches)
         probs = self.encoder.predict(
             list(pairs),
             batch_size=batch_size,

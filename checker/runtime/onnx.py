@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from checker import config
+from checker.runtime import work
 
 
 def _threads() -> int:
@@ -42,6 +43,7 @@ class OnnxCrossEncoder:
             [a for a, _ in pairs], [b for _, b in pairs], truncation=True, max_length=self.max_length
         )
         lengths = np.array([len(ids) for ids in enc["input_ids"]])
+        work.add("nli", int(lengths.sum()), len(pairs), 0)
         order = np.argsort(-lengths, kind="stable")
         out = np.zeros((len(pairs), 0), dtype=np.float32)
         lo = 0
@@ -62,6 +64,7 @@ class OnnxCrossEncoder:
                         rows[r, : len(ids)] = ids
                     feed[name] = rows
             logits = self.session.run(None, feed)[0]
+            work.add("nli", 0, 0, 1)
             if out.shape[1] == 0:
                 out = np.zeros((len(pairs), logits.shape[1]), dtype=np.float32)
             out[idx] = logits

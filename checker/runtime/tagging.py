@@ -14,6 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from checker.runtime import work
+
 LABELS = ("O", "B-SOURCE", "I-SOURCE", "B-CUE", "I-CUE", "B-CONTENT", "I-CONTENT")
 ROLE_OF = {"SOURCE": "source", "CUE": "cue", "CONTENT": "content"}
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*$")
@@ -181,6 +183,7 @@ def predict(
         for b, w in enumerate(batch):
             ids[b, : len(w.ids) + 2] = torch.tensor([cls, *w.ids, sep])
             mask[b, : len(w.ids) + 2] = 1
+        work.add("tagger", int(mask.sum()), len(batch))
         with torch.no_grad():
             logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float().cpu()
         logp = torch.log_softmax(logits, dim=-1)
