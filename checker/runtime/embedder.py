@@ -44,9 +44,12 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     missing = sorted({t for t in texts if _key(t) not in _CACHE})
     if missing:
         model = load_embedder()
-        tokens = model.tokenizer(missing, truncation=True, max_length=model.max_seq_length)["input_ids"]
-        batches = -(-len(missing) // config.EMBED_BATCH_SIZE)
-        work.add("embedder", sum(len(t) for t in tokens), len(missing), batches)
+        tokenizer = getattr(model, "tokenizer", None)
+        tokens = 0
+        if tokenizer is not None:
+            ids = tokenizer(missing, truncation=True, max_length=model.max_seq_length)["input_ids"]
+            tokens = sum(len(t) for t in ids)
+        work.add("embedder", tokens, len(missing), -(-len(missing) // config.EMBED_BATCH_SIZE))
         vecs = model.encode(
             missing, batch_size=config.EMBED_BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True
         )

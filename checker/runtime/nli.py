@@ -44,9 +44,12 @@ class NLIModel:
         if not pairs:
             return []
         if self.backend != "onnx-int8":  # the ONNX encoder counts its own work
-            enc = self.encoder.tokenizer([a for a, _ in pairs], [b for _, b in pairs], truncation=True)
-            batches = -(-len(pairs) // batch_size)
-            work.add("nli", sum(len(ids) for ids in enc["input_ids"]), len(pairs), batches)
+            tokenizer = getattr(self.encoder, "tokenizer", None)
+            tokens = 0
+            if tokenizer is not None:
+                enc = tokenizer([a for a, _ in pairs], [b for _, b in pairs], truncation=True)
+                tokens = sum(len(ids) for ids in enc["input_ids"])
+            work.add("nli", tokens, len(pairs), -(-len(pairs) // batch_size))
         probs = self.encoder.predict(
             list(pairs),
             batch_size=batch_size,
