@@ -41,12 +41,19 @@ def statements_of(
         raw += attribute.extract(pd, spans)
         on_stage("attribute", n, len(parsed))
     on_stage("speakers", 0, len(raw))
+    final, people = _resolved(parsed, raw, known)
+    on_stage("speakers", len(raw), len(raw))
+    return parsed, final, people
+
+
+def _resolved(
+    parsed: list[segment.ParsedDocument], raw: list[Statement], known: Mapping[str, int] | None
+) -> tuple[list[Statement], list[Speaker]]:
+    """Speakers resolved over ``parsed`` (and ``known`` names), then propositions and the claim gate."""
     resolver = speakers.Resolver(parsed, known)
     resolved, people = speakers.resolve(parsed, raw, resolver)
-    on_stage("speakers", len(raw), len(raw))
     annotated = proposition.annotate(parsed, resolved, people, resolver.refer)
-    final = claims.mark(parsed, annotated, people)
-    return parsed, final, people
+    return claims.mark(parsed, annotated, people), people
 
 
 def statements_each(
@@ -63,11 +70,7 @@ def statements_each(
         parsed = segment.parse(chunk, nlp)
         tagged = tagger.tag([d.text for d in chunk]) if tagger is not None else [None] * len(chunk)
         for pd, spans in zip(parsed, tagged, strict=True):
-            raw = attribute.extract(pd, spans)
-            resolver = speakers.Resolver([pd], known)
-            resolved, people = speakers.resolve([pd], raw, resolver)
-            annotated = proposition.annotate([pd], resolved, people, resolver.refer)
-            final = claims.mark([pd], annotated, people)
+            final, people = _resolved([pd], attribute.extract(pd, spans), known)
             for person in people:
                 if person.kind == "person":
                     known[person.name] += len(person.mentions)

@@ -99,7 +99,8 @@ def run(documents: Sequence[Document]) -> BenchResult:
     load_spacy()
     embedder.load_embedder()
     work.reset()
-    report = pipeline.check(documents, on_stage=timer)
+    with work.counting():
+        report = pipeline.check(documents, on_stage=timer)
     end = time.perf_counter()
     stages = timer.seconds(end)
     counts = work.snapshot()

@@ -44,7 +44,7 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     missing = sorted({t for t in texts if _key(t) not in _CACHE})
     if missing:
         model = load_embedder()
-        tokenizer = getattr(model, "tokenizer", None)
+        tokenizer = getattr(model, "tokenizer", None) if work.counts_tokens() else None
         tokens = 0
         if tokenizer is not None:
             ids = tokenizer(missing, truncation=True, max_length=model.max_seq_length)["input_ids"]

@@ -44,7 +44,7 @@ class NLIModel:
         if not pairs:
             return []
         if self.backend != "onnx-int8":  # the ONNX encoder counts its own work
-            tokenizer = getattr(self.encoder, "tokenizer", None)
+            tokenizer = getattr(self.encoder, "tokenizer", None) if work.counts_tokens() else None
             tokens = 0
             if tokenizer is not None:
                 enc = tokenizer([a for a, _ in pairs], [b for _, b in pairs], truncation=True)

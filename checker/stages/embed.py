@@ -11,6 +11,11 @@ from checker.runtime.embedder import embed
 from checker.stages.segment import chunks
 
 
+def per_statement(vectors: np.ndarray, starts: np.ndarray) -> list[np.ndarray]:
+    """Each statement's rows of ``vectors`` (``starts``: each one's first row, as ``vectors`` gives it)."""
+    return np.split(vectors, starts[1:]) if len(starts) else []
+
+
 def vectors(statements: Sequence[Statement]) -> tuple[np.ndarray, np.ndarray]:
     """The embedding rows of every statement's proposition and each statement's first row.
 

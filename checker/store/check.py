@@ -136,13 +136,6 @@ def _load(db: Database, pks: set[int]) -> list[tuple[int, Statement, np.ndarray]
     return [(pk, st, v) for pk, st, v in rows if v is not None]
 
 
-def _spans(starts: np.ndarray, total: int) -> list[tuple[int, int]]:
-    if len(starts) == 0:
-        return []
-    ends = [*starts[1:], total]
-    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
-
-
 def quotes_near(
     db: Database, stored: Sequence[Statement], have: set[int]
 ) -> list[tuple[int, Statement, np.ndarray]]:
@@ -208,7 +201,7 @@ def check(
     theirs = set().union(*(ns for _, ns in choosing)) - near - exclude
     stored = [o for o, _ in choosing] + chosen + _load(db, theirs)
     combined = list(new) + [st for _, st, _ in stored]
-    pieces = [vec_new[a:b] for a, b in _spans(starts_new, len(vec_new))]
+    pieces = embed.per_statement(vec_new, starts_new)
     vectors, starts = _stack(pieces + [v for _, _, v in stored])
     new_ids = {st.id for st in new}
     on_stage("pair", 0, len(combined))

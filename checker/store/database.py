@@ -37,10 +37,6 @@ class Database:
     url: str  # as shown to the user, without a password
     path: Path | None  # the SQLite file; None for a server
 
-    @property
-    def dialect(self) -> str:
-        return self.engine.dialect.name
-
 
 def default_url() -> str:
     """``CHECKER_DB``, else the SQLite file ``checker.db`` in the working directory."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from checker import config
 
 
@@ -14,7 +16,9 @@ def embedding_model() -> str:
         return "all-MiniLM-L6-v2"
 
 
+@lru_cache(maxsize=1)
 def nli_model() -> str:
+    """The NLI model's directory and the start of its weights' digest (hashed once per process)."""
     from checker.runtime.nli import weights_digest
 
     return f"{config.NLI_MODEL_DIR.name} {weights_digest(config.NLI_MODEL_DIR)[:12]}"

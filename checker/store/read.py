@@ -13,9 +13,9 @@ from checker.store.database import Database
 from checker.store.index import DIM
 
 
-def statements(
-    db: Database, where, limit: int | None = None, order=None
-) -> list[tuple[int, Statement, np.ndarray | None]]:  # noqa: ANN001
+def statements(db: Database, where, order=None) -> list[tuple[int, Statement, np.ndarray | None]]:  # noqa: ANN001
+    """Stored statements matching ``where`` (over statements joined to their documents): key, record and
+    embedding rows (None when not checked)."""
     s, d = schema.statements.c, schema.documents.c
     q = (
         select(s.pk, s.record, s.embedding)
@@ -24,8 +24,6 @@ def statements(
     )
     if order is not None:
         q = q.order_by(*order)
-    if limit is not None:
-        q = q.limit(limit)
     out = []
     with db.engine.connect() as conn:
         for pk, record, blob in conn.execute(q):

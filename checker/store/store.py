@@ -114,9 +114,6 @@ class Store:
         """The new documents' statements checked against the store's (and each other's): the report as
         ``checker.check`` gives it, the stored documents it cites listed with status "stored". ``ingest``:
         also store the new documents and the contradictions found."""
-        from checker.runtime.nli import load_nli
-
-        load_nli()  # first: a missing or broken model fails before the parse
         check_models(self.db, {"nli": nli_model()})
         documents, unread = _documents(inputs)
         skipped = [*skipped, *unread]

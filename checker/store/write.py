@@ -33,12 +33,10 @@ def keys_of(st: Statement) -> set[tuple[str, str]]:
 def embedding_rows(statements: Sequence[Statement]) -> dict[str, bytes]:
     """Each live statement's embedding rows (one per piece of its proposition) as float32 bytes."""
     live = live_statements(statements)
-    vectors, starts = embed.vectors(live)
-    rows: dict[str, bytes] = {}
-    for k, st in enumerate(live):
-        end = starts[k + 1] if k + 1 < len(starts) else len(vectors)
-        rows[st.id] = np.ascontiguousarray(vectors[starts[k] : end], dtype=np.float32).tobytes()
-    return rows
+    rows = embed.per_statement(*embed.vectors(live))
+    return {
+        st.id: np.ascontiguousarray(r, dtype=np.float32).tobytes() for st, r in zip(live, rows, strict=True)
+    }
 
 
 def state(db: Database, doc: Document) -> tuple[str, int]:
