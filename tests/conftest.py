@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import os
 
-import pytest
-from hypothesis import HealthCheck, settings
+# Tests pin the NLI backend (the shipped int8 export) so that scores do not depend on the machine's choice
+# (``runtime.backends``, tested on its own); a user's CHECKER_NLI_BACKEND still wins.
+os.environ.setdefault("CHECKER_NLI_BACKEND", "onnx-int8")
+
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
 
 from checker.records import Contradiction, Document, DocumentStatus, Report, Span, Speaker, Statement
 

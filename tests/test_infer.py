@@ -187,7 +187,7 @@ def test_an_unknown_backend_is_a_usage_error():
     from checker.errors import UsageError
     from checker.runtime.nli import load_nli
 
-    with pytest.raises(UsageError, match="not one of onnx-int8, torch"):
+    with pytest.raises(UsageError, match="not one of onnx-int8, onnx-fp32, torch, auto"):
         load_nli(None, "tensorrt")
 
 

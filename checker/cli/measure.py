@@ -274,16 +274,38 @@ def eval_store(
 
 
 def bench_command(
-    paths: PathsArg,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Files, directories (searched recursively) or - for stdin; none with --backends.",
+            show_default=False,
+            metavar="PATH",
+        ),
+    ] = None,
     fmt: MeasureFormatOpt = MeasureFormat.table,
     limit: Annotated[int | None, typer.Option(help="Only the first N documents.", min=1)] = None,
     pruning_recall: Annotated[
         bool, typer.Option("--pruning-recall", help="Also the share of eval/ gold pairs that pruning keeps.")
     ] = False,
+    backends: Annotated[
+        bool,
+        typer.Option(
+            "--backends",
+            help="Time each NLI backend on the probe batch, show which is fastest without costing accuracy, "
+            "and keep it as this machine's choice.",
+        ),
+    ] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Time the whole pipeline over the documents as one corpus: stages, pairs, NLI pairs/s, peak RSS."""
     with fail_on_errors(debug):
+        if backends:
+            choice = bench.backends()
+            typer.echo(bench.to_json(choice) if fmt == MeasureFormat.json else bench.render_backends(choice))
+            if not paths:
+                return
+        if not paths:
+            raise UsageError("give the documents to time (PATH...), or --backends")
         documents, skipped = load_inputs(paths)
         documents = documents[:limit] if limit else documents
         if not documents:

@@ -19,10 +19,12 @@ from checker import config, pipeline
 from checker.evaluation import cases as eval_cases
 from checker.evaluation.end_to_end import match_statement
 from checker.evaluation.machine import reference_gflops
+from checker.evaluation.memory import PeakSampler
 from checker.io import documents_from_strings
 from checker.records import Candidate, Document
+from checker.runtime import backends as nli_backends
 from checker.runtime import embedder, work
-from checker.runtime.nli import load_nli
+from checker.runtime.nli import load_nli, measure_backends, weights_digest
 from checker.runtime.parser import load_spacy
 
 
@@ -50,7 +52,9 @@ class StageTimer:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident set size in MiB (``ru_maxrss`` is KiB on Linux, bytes on macOS)."""
+    """This process's peak resident set size in MiB (``ru_maxrss`` is KiB on Linux, bytes on macOS). The
+    parse's forked workers are not in it: their own peak starts from this process's resident set at the fork,
+    most of it pages they share with it, so it cannot tell what they add."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
@@ -79,6 +83,10 @@ class BenchResult:
     #: checked statement, and each stage's cost in machine units (seconds x reference GFLOP/s, i.e. the
     #: GFLOP the machine could have done meanwhile); the models' share of the reference speed
     work: dict[str, Any] = field(default_factory=dict)
+    #: processes the spaCy parse ran in (``config.PARSE_PROCESSES``)
+    parse_processes: int = 1
+    #: the most memory this process and its parse workers held at once (PSS, sampled; ``evaluation.memory``)
+    peak_pss_tree_mb: float = 0.0
     pruning: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,7 +107,7 @@ def run(documents: Sequence[Document]) -> BenchResult:
     load_spacy()
     embedder.load_embedder()
     work.reset()
-    with work.counting():
+    with work.counting(), PeakSampler() as memory:
         report = pipeline.check(documents, on_stage=timer)
     end = time.perf_counter()
     stages = timer.seconds(end)
@@ -124,6 +132,8 @@ def run(documents: Sequence[Document]) -> BenchResult:
         contradictions=len(report.contradictions),
         reference_gflops=round(gflops, 1),
         work=work_per_article(counts, stages, gflops, len(documents), scored, report),
+        parse_processes=config.PARSE_PROCESSES,
+        peak_pss_tree_mb=memory.peak_mb,
     )
 
 
@@ -230,7 +240,8 @@ def render_table(result: BenchResult) -> str:
         f"documents {result.documents}  statements {result.statements}  pairs {result.pairs_scored:,} "
         f"scored of {result.pairs_all:,} ({100 * result.pairs_scored_share:.2f}%)",
         f"total {result.seconds:.1f} s  NLI {result.nli_pairs_per_second} pairs/s ({result.nli_backend})"
-        f"  peak RSS {result.peak_rss_mb:.0f} MiB  threads {result.threads}",
+        f"  peak RSS {result.peak_rss_mb:.0f} MiB (with the parse workers {result.peak_pss_tree_mb:.0f} MiB "
+        f"PSS)  threads {result.threads}  parse processes {result.parse_processes}",
         "stages: " + "  ".join(f"{k} {v:.1f} s" for k, v in result.stage_seconds.items()),
     ]
     if result.work:
@@ -254,5 +265,53 @@ def render_table(result: BenchResult) -> str:
     return "\n".join(lines)
 
 
-def to_json(result: BenchResult) -> str:
+def to_json(result: BenchResult | BackendChoice) -> str:
     return json.dumps(result.to_dict(), indent=2)
+
+
+@dataclass(frozen=True)
+class BackendChoice:
+    """``checker bench --backends``: each NLI backend on the probe batch, and the one this machine uses."""
+
+    machine: dict[str, Any]
+    probe_pairs: int
+    tolerance: float
+    trials: list[nli_backends.Trial]
+    chosen: str
+    cache: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def backends() -> BackendChoice:
+    """Measure every NLI backend afresh on this machine, keep the choice (``runtime.backends``), report it."""
+    path = Path(config.NLI_MODEL_DIR)
+    load_nli()  # a missing or broken model is one error line before anything is timed
+    trials = measure_backends(path)
+    chosen = nli_backends.fastest(trials) or "torch"
+    nli_backends.remember(weights_digest(path), chosen, trials)
+    pairs, _ = nli_backends.read_probe()
+    return BackendChoice(
+        nli_backends.machine(), len(pairs), config.NLI_BACKEND_TOLERANCE, trials, chosen,
+        str(nli_backends.cache_file()),
+    )  # fmt: skip
+
+
+def render_backends(choice: BackendChoice) -> str:
+    m = choice.machine
+    lines = [
+        f"machine: {m['cpu']} ({', '.join(m['features']) or 'no features listed'}), {m['cores']} cores",
+        f"probe: {choice.probe_pairs} labelled pairs; a backend may be chosen when its accuracy is within "
+        f"{100 * choice.tolerance:.1f} points of torch fp32's",
+        f"{'backend':<10} {'pairs/s':>8} {'accuracy':>9}  chosen",
+    ]
+    for t in choice.trials:
+        if t.note:
+            lines.append(f"{t.backend:<10} {'-':>8} {'-':>9}  {t.note}")
+            continue
+        mark = "" if t.agrees else "(accuracy differs)"
+        mark = "<- this machine's" if t.backend == choice.chosen else mark
+        lines.append(f"{t.backend:<10} {t.pairs_per_second:>8.1f} {t.accuracy:>9.4f}  {mark}")
+    lines.append(f"kept in {choice.cache}; CHECKER_NLI_BACKEND names one instead")
+    return "\n".join(lines)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,7 +18,7 @@ import numpy as np
 
 from checker import config
 from checker.errors import ModelError, UsageError
-from checker.runtime import offline, work
+from checker.runtime import backends, offline, work
 from checker.runtime.onnx import OnnxCrossEncoder
 
 #: One pair's label probabilities: ``{"contradiction": p, "entailment": p, "neutral": p}``.
@@ -43,7 +45,7 @@ class NLIModel:
     ) -> list[Probabilities]:
         if not pairs:
             return []
-        if self.backend != "onnx-int8":  # the ONNX encoder counts its own work
+        if not self.backend.startswith("onnx"):  # the ONNX encoder counts its own work
             tokenizer = getattr(self.encoder, "tokenizer", None) if work.counts_tokens() else None
             tokens = 0
             if tokenizer is not None:
@@ -89,34 +91,93 @@ def _onnx_file(path: Path) -> tuple[Path | None, str]:
     return None, problem
 
 
-@lru_cache(maxsize=4)
+def _fp32_onnx_file(path: Path) -> Path:
+    """The fp32 ONNX export of the model at ``path``, made on first use in ``config.CACHE_DIR``."""
+    target = config.CACHE_DIR / "nli" / weights_digest(path)[:16] / "model_fp32.onnx"
+    if target.is_file():
+        return target
+    try:
+        from checker.runtime.onnx_export import export_fp32
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+            export_fp32(path, Path(tmp) / target.name)
+            os.replace(Path(tmp) / target.name, target)
+    except ImportError as exc:
+        raise ModelError(f"the fp32 ONNX export needs onnx and onnxscript ({exc})") from exc
+    except Exception as exc:  # noqa: BLE001 - whatever the exporter raises, the backend is unavailable
+        raise ModelError(f"cannot export {path} to fp32 ONNX ({type(exc).__name__}: {exc})") from exc
+    return target
+
+
+@lru_cache(maxsize=8)
 def load_nli(path: str | Path | None = None, backend: str | None = None) -> NLIModel:
     """The project's NLI cross-encoder from ``models/`` (or ``path``), loaded once per process.
 
-    ``backend``: "onnx-int8" or "torch" (default ``config.NLI_BACKEND``); "onnx-int8" falls back to torch
-    when the model has no up-to-date int8 export.
+    ``backend``: "onnx-int8", "onnx-fp32", "torch" or "auto" (default ``config.NLI_BACKEND``): "auto" takes
+    the one ``runtime.backends`` found fastest on this machine without costing accuracy (measured once per
+    machine and model, then cached). "onnx-int8" falls back to torch when the model has no up-to-date int8
+    export, and "onnx-fp32" when the fp32 export cannot be made.
     """
     offline()
     path = Path(path or config.NLI_MODEL_DIR)
     backend = backend or config.NLI_BACKEND
-    if backend not in config.NLI_BACKENDS:
-        raise UsageError(f"NLI backend {backend!r} is not one of {', '.join(config.NLI_BACKENDS)}")
+    if backend not in (*config.NLI_BACKENDS, "auto"):
+        choices = ", ".join((*config.NLI_BACKENDS, "auto"))
+        raise UsageError(f"NLI backend {backend!r} is not one of {choices}")
     if not (path / "config.json").is_file():
         missing = "no such directory" if not path.is_dir() else "no config.json in it"
         raise ModelError(
             f"{path}: NLI model not found ({missing}; rebuild it with python models/train_nli.py, "
             "or set CHECKER_NLI_MODEL to a model directory)"
         )
-    onnx_file, problem = _onnx_file(path) if backend == "onnx-int8" else (None, "")
+    if backend == "auto":
+        backend = choose_backend(path)
+    return _load(path, backend)
+
+
+def choose_backend(path: Path) -> str:
+    """This machine's backend for the model at ``path``: the cached choice, else measured now and cached."""
+    digest = weights_digest(path)
+    chosen = backends.cached(digest)
+    if chosen is None:
+        sys.stderr.write("checker: note: timing the NLI backends on this machine (once; about a minute)\n")
+        trials = measure_backends(path)
+        chosen = backends.fastest(trials) or "torch"
+        backends.remember(digest, chosen, trials)
+    return chosen
+
+
+def measure_backends(path: str | Path | None = None) -> list[backends.Trial]:
+    """Each backend of the model at ``path`` timed and scored on the probe batch (``runtime.backends``)."""
+    path = Path(path or config.NLI_MODEL_DIR)
+    pairs, labels = backends.read_probe()
+    return backends.compare(lambda name: _load(path, name, strict=True), pairs, labels)
+
+
+def _load(path: Path, backend: str, *, strict: bool = False) -> NLIModel:
+    """The model at ``path`` on ``backend``; an ONNX backend that cannot run falls back to torch with a
+    note, or with ``strict`` raises ``ModelError``."""
+    if backend == "onnx-int8":
+        onnx_file, problem = _onnx_file(path)
+    elif backend == "onnx-fp32":
+        try:
+            onnx_file, problem = _fp32_onnx_file(path), ""
+        except ModelError as exc:
+            onnx_file, problem = None, str(exc)
+    else:
+        onnx_file, problem = None, ""
     if onnx_file is not None:
         try:
             fast = OnnxCrossEncoder(path, onnx_file)
             id2label = json.loads((path / "config.json").read_text(encoding="utf-8"))["id2label"]
         except Exception as exc:  # noqa: BLE001 - a broken export is a broken model file for the user
             raise ModelError(
-                f"{onnx_file}: cannot load the int8 ONNX model ({type(exc).__name__}: {exc})"
+                f"{onnx_file}: cannot load the {backend} ONNX model ({type(exc).__name__}: {exc})"
             ) from exc
-        return NLIModel(fast, _labels(path, id2label), str(path), "onnx-int8")
+        return NLIModel(fast, _labels(path, id2label), str(path), backend)
+    if problem and strict:
+        raise ModelError(f"{path} {problem}")
 
     import torch
     from sentence_transformers.cross_encoder import CrossEncoder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -92,13 +93,25 @@ def _split_point(text: str, start: int, limit: int) -> int:
 _NO_TENSOR = np.zeros((0, 0), dtype="float32")
 
 
+def _processes(chars: int) -> int:
+    """How many processes parse ``chars`` characters: ``config.PARSE_PROCESSES`` where forking pays."""
+    if chars < config.PARSE_PARALLEL_MIN_CHARS or multiprocessing.get_start_method() != "fork":
+        return 1  # elsewhere each worker would load spaCy anew
+    return config.PARSE_PROCESSES
+
+
 def parse(documents: Sequence[Document], nlp: Language, batch_size: int = 64) -> list[ParsedDocument]:
-    """Parse every paragraph of every document in one ``nlp.pipe`` stream."""
+    """Parse every paragraph of every document in one ``nlp.pipe`` stream (on ``config.PARSE_PROCESSES``
+    cores when there is enough text)."""
     spans = [paragraphs(d.text) for d in documents]
     flat = [(di, s, e) for di, doc_spans in enumerate(spans) for s, e in doc_spans]
+    processes = _processes(sum(e - s for _, s, e in flat))
+    if processes > 1:  # batches go round the workers: several each, so none waits on a long last one
+        batch_size = max(1, min(batch_size, len(flat) // (4 * processes)))
     texts = (documents[di].text[s:e] for di, s, e in flat)
     paras: list[list[Paragraph]] = [[] for _ in documents]
-    for (di, s, e), sdoc in zip(flat, nlp.pipe(texts, batch_size=batch_size), strict=True):
+    stream = nlp.pipe(texts, batch_size=batch_size, n_process=processes)
+    for (di, s, e), sdoc in zip(flat, stream, strict=True):
         # the tok2vec activations (a quarter of a parsed Doc's memory) served the parser and NER; nothing
         # downstream reads them
         sdoc.tensor = _NO_TENSOR
