@@ -63,6 +63,18 @@ def test_same_surname_different_first_names_are_two_people():
     assert [s.speaker_name for s in sts] == ["Phil Smith", "Will Smith"]
 
 
+def test_a_bare_surname_the_ner_calls_an_organization_is_the_person_named_before():
+    """From PolNeAR dev (politico, 2016-10-04): "said Burman" is tagged ORG, "Len Burman" PERSON."""
+    text = (
+        "“What he’s actually proposed would benefit people like him,” said Len Burman, head of the centrist "
+        "Tax Policy Center.\n"
+        "“I don’t think he has any specific provisions that would change the way we tax real estate,” said "
+        "Burman. “He certainly hasn’t proposed anything that would hurt people like him.”"
+    )
+    sts = run(text)
+    assert len(sts) >= 2 and {s.speaker_name for s in sts} == {"Len Burman"}
+
+
 def test_honorific_surname_joins_the_full_name():
     sts = run("Tom Clarke said the plan was ready. Mr. Clarke said it would cost $5 million.")
     assert {s.speaker_name for s in sts} == {"Tom Clarke"}

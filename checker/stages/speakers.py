@@ -285,7 +285,10 @@ class Resolver:
             described = self._described(idx, low, offset)
             if described is not None:
                 return described
-        if label == "PERSON" or (norm.split()[-1] in self.people and label in ("", "PERSON")):
+        # a bare surname of a person the document names is that person, whatever the NER took it for ("said
+        # Burman" after "Len Burman" is tagged ORG)
+        surname_here = " " not in norm and norm in self.people_in.get(doc_id, {})
+        if label == "PERSON" or surname_here or (norm.split()[-1] in self.people and label in ("", "PERSON")):
             return self._person(norm, doc_id)
         head = low.split()[-1] if low else ""
         if label in ("GPE", "NORP"):
