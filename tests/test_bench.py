@@ -60,7 +60,9 @@ def test_bench_json_on_the_seed_article():
     assert out["nli_pairs_per_second"] > 0 and out["peak_rss_mb"] > 100
     # the work behind the seconds, and the seconds in units of the machine's own speed (issue 18)
     work = out["work"]
-    assert out["reference_gflops"] > 1
+    assert out["reference_gflops"] == pytest.approx(sum(out["reference_gflops_ends"]) / 2, abs=0.1)
+    assert min(out["reference_gflops_ends"]) > 1
+    assert out["peak_pss_tree_mb"] > 100 and out["parse_processes"] >= 1
     assert all(work["tokens"][m] > 0 for m in ("tagger", "embedder", "nli"))
     assert work["nli_calls_per_candidate"] >= 2  # both directions of every candidate, at least
     assert work["candidates_per_statement"] > 0

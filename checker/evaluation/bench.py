@@ -79,6 +79,10 @@ class BenchResult:
     contradictions: int
     #: the machine's fp32 matrix-product speed, measured in the same run (``evaluation.machine``)
     reference_gflops: float = 0.0
+    #: the same measured before and after the run: on a shared machine the speed drifts while a run lasts
+    #: (2026-12-01, one 2-core AMD EPYC: 101 to 170 GFLOP/s within the hour); ``reference_gflops`` is their
+    #: mean, and the wider the two are apart, the less a difference in machine units between runs says
+    reference_gflops_ends: tuple[float, float] = (0.0, 0.0)
     #: per article: tokens through each model, its calls, NLI calls per candidate pair, candidates per
     #: checked statement, and each stage's cost in machine units (seconds x reference GFLOP/s, i.e. the
     #: GFLOP the machine could have done meanwhile); the models' share of the reference speed
@@ -100,7 +104,7 @@ def run(documents: Sequence[Document]) -> BenchResult:
     """Run ``pipeline.check`` once over ``documents`` (one corpus), loading the models first, timed."""
     import torch
 
-    gflops = reference_gflops()
+    first = reference_gflops()
     timer = StageTimer()
     timer.mark("load")
     model = load_nli()
@@ -113,6 +117,8 @@ def run(documents: Sequence[Document]) -> BenchResult:
     stages = timer.seconds(end)
     counts = work.snapshot()
     work.reset()
+    last = reference_gflops()
+    gflops = (first + last) / 2
     nli_seconds = stages.get("nli", 0.0)
     scored = report.pairs_scored
     return BenchResult(
@@ -131,6 +137,7 @@ def run(documents: Sequence[Document]) -> BenchResult:
         machine=f"{platform.machine()} {platform.processor() or platform.system()}".strip(),
         contradictions=len(report.contradictions),
         reference_gflops=round(gflops, 1),
+        reference_gflops_ends=(round(first, 1), round(last, 1)),
         work=work_per_article(counts, stages, gflops, len(documents), scored, report),
         parse_processes=config.PARSE_PROCESSES,
         peak_pss_tree_mb=memory.peak_mb,
@@ -246,8 +253,10 @@ def render_table(result: BenchResult) -> str:
     ]
     if result.work:
         w = result.work
+        before, after = result.reference_gflops_ends
         lines += [
-            f"machine: {result.reference_gflops:.0f} GFLOP/s fp32 (measured in this run); per article "
+            f"machine: {result.reference_gflops:.0f} GFLOP/s fp32 (mean of {before:.0f} before and "
+            f"{after:.0f} after); per article "
             f"{w['machine_units_total']:,.0f} machine units (s x GFLOP/s): "
             + "  ".join(f"{k} {v:,.0f}" for k, v in w["machine_units"].items()),
             "tokens per article: "
