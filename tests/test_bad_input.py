@@ -239,6 +239,15 @@ def test_bad_size_limit_setting_is_a_usage_error(tmp_path: Path, value: str) -> 
     )  # fmt: skip
 
 
+@pytest.mark.parametrize("value", ["two", "0", "-1", "1.5"])
+def test_bad_parse_processes_setting_is_a_usage_error(tmp_path: Path, value: str) -> None:
+    small = write(tmp_path / "small.txt", ENGLISH)
+    error_of(
+        cli("check", str(small), env={"CHECKER_PARSE_PROCESSES": value}), 2,
+        f"checker: error: CHECKER_PARSE_PROCESSES='{value}': expected a number of processes, 1 or more",
+    )  # fmt: skip
+
+
 def test_size_limit_default_is_documented() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"`CHECKER_MAX_BYTES` (default {config.MAX_DOCUMENT_BYTES:,} bytes" in readme

@@ -87,7 +87,7 @@ class BenchResult:
     #: checked statement, and each stage's cost in machine units (seconds x reference GFLOP/s, i.e. the
     #: GFLOP the machine could have done meanwhile); the models' share of the reference speed
     work: dict[str, Any] = field(default_factory=dict)
-    #: processes the spaCy parse ran in (``config.PARSE_PROCESSES``)
+    #: processes the spaCy parse may run in (``config.parse_processes``)
     parse_processes: int = 1
     #: the most memory this process and its parse workers held at once (PSS, sampled; ``evaluation.memory``)
     peak_pss_tree_mb: float = 0.0
@@ -139,7 +139,7 @@ def run(documents: Sequence[Document]) -> BenchResult:
         reference_gflops=round(gflops, 1),
         reference_gflops_ends=(round(first, 1), round(last, 1)),
         work=work_per_article(counts, stages, gflops, len(documents), scored, report),
-        parse_processes=config.PARSE_PROCESSES,
+        parse_processes=config.parse_processes(),
         peak_pss_tree_mb=memory.peak_mb,
     )
 

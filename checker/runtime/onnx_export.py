@@ -6,9 +6,31 @@ Used by ``models/export_onnx.py`` on the way to the shipped int8 file, and by th
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 from checker import config
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """The exporter's warnings and log lines (missing torchvision, deprecations, renamed axes) say nothing a
+    checker user can act on: keep them off the user's terminal."""
+    names = ("torch.onnx", "torch.export", "torch._dynamo", "onnxscript")
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [lg.level for lg in loggers]
+    try:
+        for lg in loggers:
+            lg.setLevel(logging.ERROR)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
 
 
 def export_fp32(model_dir: str | Path, out: str | Path, opset: int = 18) -> Path:
@@ -28,9 +50,10 @@ def export_fp32(model_dir: str | Path, out: str | Path, opset: int = 18) -> Path
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     # the dynamo exporter: the TorchScript one bakes the sample's attention-mask shape into the graph
-    torch.onnx.export(
-        model, (), str(out), kwargs={n: sample[n] for n in names}, input_names=names,
-        output_names=["logits"], dynamic_shapes={n: {0: batch, 1: seq} for n in names},
-        opset_version=opset, dynamo=True, external_data=False, verbose=False,
-    )  # fmt: skip
+    with _quiet():
+        torch.onnx.export(
+            model, (), str(out), kwargs={n: sample[n] for n in names}, input_names=names,
+            output_names=["logits"], dynamic_shapes={n: {0: batch, 1: seq} for n in names},
+            opset_version=opset, dynamo=True, external_data=False, verbose=False,
+        )  # fmt: skip
     return out

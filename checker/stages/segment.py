@@ -94,14 +94,15 @@ _NO_TENSOR = np.zeros((0, 0), dtype="float32")
 
 
 def _processes(chars: int) -> int:
-    """How many processes parse ``chars`` characters: ``config.PARSE_PROCESSES`` where forking pays."""
+    """How many processes parse ``chars`` characters: ``config.parse_processes()`` where forking pays."""
+    processes = config.parse_processes()  # a bad setting is an error whatever the input's size
     if chars < config.PARSE_PARALLEL_MIN_CHARS or multiprocessing.get_start_method() != "fork":
         return 1  # elsewhere each worker would load spaCy anew
-    return config.PARSE_PROCESSES
+    return processes
 
 
 def parse(documents: Sequence[Document], nlp: Language, batch_size: int = 64) -> list[ParsedDocument]:
-    """Parse every paragraph of every document in one ``nlp.pipe`` stream (on ``config.PARSE_PROCESSES``
+    """Parse every paragraph of every document in one ``nlp.pipe`` stream (on ``config.parse_processes()``
     cores when there is enough text)."""
     spans = [paragraphs(d.text) for d in documents]
     flat = [(di, s, e) for di, doc_spans in enumerate(spans) for s, e in doc_spans]
