@@ -110,6 +110,14 @@ def test_auto_takes_the_cached_choice_without_measuring(cache: Path, monkeypatch
         nli.load_nli.cache_clear()
 
 
+def test_a_missing_probe_batch_is_one_error_line(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(config, "NLI_PROBE_FILE", tmp_path / "gone.jsonl")
+    with pytest.raises(nli.ModelError, match="cannot read the NLI probe batch"):
+        nli.measure_backends()
+
+
 def test_the_probe_batch_is_labelled_by_the_guide():
     pairs, labels = backends.read_probe()
     assert len(pairs) >= 1000 and len(set(pairs)) == len(pairs)

@@ -151,7 +151,13 @@ def choose_backend(path: Path) -> str:
 def measure_backends(path: str | Path | None = None) -> list[backends.Trial]:
     """Each backend of the model at ``path`` timed and scored on the probe batch (``runtime.backends``)."""
     path = Path(path or config.NLI_MODEL_DIR)
-    pairs, labels = backends.read_probe()
+    try:
+        pairs, labels = backends.read_probe()
+    except (OSError, ValueError, KeyError) as exc:
+        raise ModelError(
+            f"{config.NLI_PROBE_FILE}: cannot read the NLI probe batch ({type(exc).__name__}: {exc}); "
+            "reinstall checker, or set CHECKER_NLI_BACKEND=onnx-int8"
+        ) from exc
     return backends.compare(lambda name: _load(path, name, strict=True), pairs, labels)
 
 
