@@ -296,7 +296,7 @@ class BackendChoice:
 def backends() -> BackendChoice:
     """Measure every NLI backend afresh on this machine, keep the choice (``runtime.backends``), report it."""
     path = Path(config.NLI_MODEL_DIR)
-    load_nli()  # a missing or broken model is one error line before anything is timed
+    load_nli(None, "onnx-int8")  # a missing or broken model: one error line, before anything is timed
     trials = measure_backends(path)
     chosen = nli_backends.fastest(trials) or "torch"
     nli_backends.remember(weights_digest(path), chosen, trials)
