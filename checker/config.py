@@ -42,8 +42,12 @@ def parse_processes() -> int:
         if not raw.isdigit() or int(raw) < 1:
             raise UsageError(f"{PARSE_PROCESSES_ENV}={raw!r}: expected a number of processes, 1 or more")
         return int(raw)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return min(PARSE_PROCESSES, cores)
+    return min(PARSE_PROCESSES, available_cores())
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its affinity where the system tells it)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 #: Below this many characters of text the parse stays in this process: forking costs about 0.3 s, more
@@ -67,8 +71,8 @@ NLI_BACKEND = os.environ.get("CHECKER_NLI_BACKEND", "auto")
 #: Half an accuracy point: on the 1,200 probe pairs, six pairs more or fewer right than torch fp32. (On the
 #: first 300 alone the int8 export scored 1.7 points under fp32 on one machine, and level on all 1,200.)
 NLI_BACKEND_TOLERANCE = 0.005
-#: News-style pairs written for this project, labelled by the guide in ../shared/data/nli-news (README), on
-#: which the backends are timed and scored.
+#: News-style pairs written for this project and labelled by its NLI labelling guide (shipped in the package),
+#: on which the backends are timed and scored.
 NLI_PROBE_FILE = Path(__file__).resolve().parent / "runtime" / "nli_probe.jsonl"
 #: Per-user cache: the backend chosen per machine, the fp32 ONNX export. ``CHECKER_CACHE_DIR`` overrides it.
 CACHE_DIR = Path(

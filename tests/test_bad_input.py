@@ -230,22 +230,17 @@ def test_document_over_the_size_limit(tmp_path: Path) -> None:
     assert [d["status"] for d in json.loads(result.stdout)["documents"]] == ["checked", "skipped"]
 
 
-@pytest.mark.parametrize("value", ["lots", "0", "-1", "2.5"])
-def test_bad_size_limit_setting_is_a_usage_error(tmp_path: Path, value: str) -> None:
-    small = write(tmp_path / "small.txt", ENGLISH)
-    error_of(
-        cli("check", str(small), env={"CHECKER_MAX_BYTES": value}), 2,
-        f"checker: error: CHECKER_MAX_BYTES='{value}': expected a positive whole number of bytes",
-    )  # fmt: skip
+SIZE, PROCESSES = "expected a positive whole number of bytes", "expected a number of processes, 1 or more"
+BAD_SETTINGS = [
+    *[("CHECKER_MAX_BYTES", v, SIZE) for v in ("lots", "0", "-1", "2.5")],
+    *[("CHECKER_PARSE_PROCESSES", v, PROCESSES) for v in ("two", "0", "-1", "1.5")],
+]
 
 
-@pytest.mark.parametrize("value", ["two", "0", "-1", "1.5"])
-def test_bad_parse_processes_setting_is_a_usage_error(tmp_path: Path, value: str) -> None:
+@pytest.mark.parametrize(("name", "value", "expected"), BAD_SETTINGS)
+def test_a_bad_setting_is_a_usage_error(tmp_path: Path, name: str, value: str, expected: str) -> None:
     small = write(tmp_path / "small.txt", ENGLISH)
-    error_of(
-        cli("check", str(small), env={"CHECKER_PARSE_PROCESSES": value}), 2,
-        f"checker: error: CHECKER_PARSE_PROCESSES='{value}': expected a number of processes, 1 or more",
-    )  # fmt: skip
+    error_of(cli("check", str(small), env={name: value}), 2, f"checker: error: {name}='{value}': {expected}")
 
 
 def test_size_limit_default_is_documented() -> None:

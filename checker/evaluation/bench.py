@@ -5,7 +5,6 @@ NLI). Pure measurement: nothing here changes results."""
 from __future__ import annotations
 
 import json
-import os
 import platform
 import resource
 import sys
@@ -24,7 +23,7 @@ from checker.io import documents_from_strings
 from checker.records import Candidate, Document
 from checker.runtime import backends as nli_backends
 from checker.runtime import embedder, work
-from checker.runtime.nli import load_nli, measure_backends, weights_digest
+from checker.runtime.nli import choose_backend, load_nli
 from checker.runtime.parser import load_spacy
 
 
@@ -133,7 +132,7 @@ def run(documents: Sequence[Document]) -> BenchResult:
         pairs_scored_share=round(scored / report.pairs_all, 5) if report.pairs_all else 0.0,
         nli_backend=getattr(model, "backend", config.NLI_BACKEND),
         threads=torch.get_num_threads(),
-        cpus=len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 0,
+        cpus=config.available_cores(),
         machine=f"{platform.machine()} {platform.processor() or platform.system()}".strip(),
         contradictions=len(report.contradictions),
         reference_gflops=round(gflops, 1),
@@ -297,9 +296,7 @@ def backends() -> BackendChoice:
     """Measure every NLI backend afresh on this machine, keep the choice (``runtime.backends``), report it."""
     path = Path(config.NLI_MODEL_DIR)
     load_nli(None, "onnx-int8")  # a missing or broken model: one error line, before anything is timed
-    trials = measure_backends(path)
-    chosen = nli_backends.fastest(trials) or "torch"
-    nli_backends.remember(weights_digest(path), chosen, trials)
+    chosen, trials = choose_backend(path, again=True)
     pairs, _ = nli_backends.read_probe()
     return BackendChoice(
         nli_backends.machine(), len(pairs), config.NLI_BACKEND_TOLERANCE, trials, chosen,

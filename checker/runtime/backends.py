@@ -65,11 +65,10 @@ def _version(package: str) -> str:
 def machine() -> dict[str, Any]:
     """What a backend's speed depends on: the CPU, the cores this process may use, the runtimes' versions."""
     name, features = _cpu()
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return {
         "cpu": name,
         "features": features,
-        "cores": cores,
+        "cores": config.available_cores(),
         "onnxruntime": _version("onnxruntime"),
         "torch": _version("torch"),
     }

@@ -64,10 +64,17 @@ class NLIModel:
 
 
 def weights_digest(model_dir: str | Path) -> str:
-    """SHA-256 of the model's weights file(s): what an ONNX export records as its source."""
+    """SHA-256 of the model's weights file(s): what an ONNX export records as its source. Hashed once per
+    process for each version of the files (their path, size and modification time)."""
+    files = sorted(Path(model_dir).glob("*.safetensors")) or sorted(Path(model_dir).glob("*.bin"))
+    return _digest(tuple((str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in files))
+
+
+@lru_cache(maxsize=8)
+def _digest(files: tuple[tuple[str, int, int], ...]) -> str:
     digest = hashlib.sha256()
-    for f in sorted(Path(model_dir).glob("*.safetensors")) or sorted(Path(model_dir).glob("*.bin")):
-        with f.open("rb") as fh:
+    for name, _, _ in files:
+        with open(name, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
@@ -132,20 +139,23 @@ def load_nli(path: str | Path | None = None, backend: str | None = None) -> NLIM
             "or set CHECKER_NLI_MODEL to a model directory)"
         )
     if backend == "auto":
-        backend = choose_backend(path)
-    return _load(path, backend)
+        backend, _ = choose_backend(path)
+    return _loaded(path, backend)
 
 
-def choose_backend(path: Path) -> str:
-    """This machine's backend for the model at ``path``: the cached choice, else measured now and cached."""
+def choose_backend(path: Path, *, again: bool = False) -> tuple[str, list[backends.Trial]]:
+    """This machine's backend for the model at ``path`` and the trials behind it: the cached choice (no
+    trials), else, or with ``again``, measured now and cached."""
     digest = weights_digest(path)
-    chosen = backends.cached(digest)
-    if chosen is None:
+    chosen = None if again else backends.cached(digest)
+    if chosen is not None:
+        return chosen, []
+    if not again:
         sys.stderr.write("checker: note: timing the NLI backends on this machine (once; about a minute)\n")
-        trials = measure_backends(path)
-        chosen = backends.fastest(trials) or "torch"
-        backends.remember(digest, chosen, trials)
-    return chosen
+    trials = measure_backends(path)
+    chosen = backends.fastest(trials) or "torch"
+    backends.remember(digest, chosen, trials)
+    return chosen, trials
 
 
 def measure_backends(path: str | Path | None = None) -> list[backends.Trial]:
@@ -159,6 +169,13 @@ def measure_backends(path: str | Path | None = None) -> list[backends.Trial]:
             "reinstall checker, or set CHECKER_NLI_BACKEND=onnx-int8"
         ) from exc
     return backends.compare(lambda name: _load(path, name, strict=True), pairs, labels)
+
+
+@lru_cache(maxsize=4)
+def _loaded(path: Path, backend: str) -> NLIModel:
+    """The model on ``backend``, loaded once per process whatever name asked for it ("auto" or the backend's
+    own). The backend comparison loads its own copies, so they are freed once timed."""
+    return _load(path, backend)
 
 
 def _load(path: Path, backend: str, *, strict: bool = False) -> NLIModel:

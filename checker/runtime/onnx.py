@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,10 +9,6 @@ import numpy as np
 
 from checker import config
 from checker.runtime import work
-
-
-def _threads() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class OnnxCrossEncoder:
@@ -28,7 +23,7 @@ class OnnxCrossEncoder:
         self.max_length = max_length
         opts = ort.SessionOptions()
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        opts.intra_op_num_threads = _threads()
+        opts.intra_op_num_threads = config.available_cores()
         opts.inter_op_num_threads = 1
         # idle threads sleep instead of spinning: on shared or busy cores spinning halves throughput
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
