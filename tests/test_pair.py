@@ -15,7 +15,7 @@ from checker.stages.pair import (
     count_comparable,
     follow_ups,
 )
-from checker.stages.rules import different_things
+from checker.stages.rules import FOLLOW_UP, different_things
 
 
 def make(
@@ -149,6 +149,9 @@ def test_follow_ups_pair_a_contradictions_neighbours_with_its_other_side():
         (1, 3, "both name: bridge")
     ]  # the next sentence's quote against the other side; not five sentences on
     assert follow_ups([("s1", "s4")], sts, {("s1", "s4"), ("s2", "s4")}) == []  # already scored
+    # a quote that names nothing the other side names is still about what the pair beside it is about
+    bare = replace(a2, topics=("flat",))
+    assert follow_ups([("s1", "s4")], [a, bare, far, b, aside], {("s1", "s4")}) == [(1, 3, FOLLOW_UP)]
 
 
 def test_what_two_different_people_did_is_not_compared():
@@ -203,7 +206,14 @@ def test_each_candidate_says_what_shows_the_two_are_about_the_same_thing():
     )
     many = [make(i, f"d{i}", f"s{i}", None, topics=("trump", f"t{i}")) for i in range(40)]
     assert common_topics(many) == frozenset({"trump"})
-    # nothing in common: a candidate that says so
+    # nothing in common: compared only when the two say nearly the same in other words
     d = make(4, "d3", "z", None, topics=("weather",))
     vectors = np.ones((2, 4), dtype=np.float32) / 2
-    assert [c.about for c in candidates([a, d], vectors)] == [""]
+    assert [c.about for c in candidates([a, d], vectors)] == ["close in meaning: 1.00"]
+    apart = np.array(
+        [[1, 0], [0.5, 0.866]], dtype=np.float32
+    )  # cosine 0.5: similar, yet about nothing shared
+    assert candidates([a, d], apart, min_similarity=0.45, same_thing_similarity=0.55) == []
+    assert [c.about for c in candidates([a, d], apart, same_thing_similarity=0.5)] == [
+        "close in meaning: 0.50"
+    ]

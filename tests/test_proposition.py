@@ -126,3 +126,10 @@ def test_denying_any_asserts_none():
         prop("Brightcart denied that any customer data had been accessed.")
         == "No customer data had been accessed"
     )
+
+
+def test_topics_hold_whom_a_pronoun_stands_for():
+    (s,) = run("Solvara Airlines on Tuesday flatly denied that any of its aircraft had been grounded.")
+    # "its aircraft" is Solvara Airlines' aircraft: what the claim is about, though the content never names it
+    assert {"aircraft", "solvara", "airlines"} <= set(s.topics)
+    assert "none" not in s.topics  # the negation's "None" names nothing

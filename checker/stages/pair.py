@@ -11,7 +11,7 @@ import numpy as np
 
 from checker import config
 from checker.records import Candidate, Statement
-from checker.stages.rules import about, apart
+from checker.stages.rules import CLOSE, FOLLOW_UP, about, apart
 
 _ENTITY = re.compile(r"\b([A-Z][a-zA-Z’'\-]+(?:\s+[A-Z][a-zA-Z’'\-]+)*)|\b(\d[\d,.]*)\b")
 #: capitalised words that name nothing (a sentence's first word is a name only when not one of these)
@@ -120,13 +120,15 @@ def candidates(
     max_per_statement: int = config.PAIR_MAX_PER_STATEMENT,
     min_per_statement: int = config.PAIR_MIN_PER_STATEMENT,
     common: frozenset[str] = frozenset(),
+    same_thing_similarity: float = config.SAME_THING_SIMILARITY,
     block: int = 1024,
     choosers: int | None = None,
 ) -> list[Candidate]:
     """Each statement's ``min_per_statement`` nearest comparable statements, and further ones above the
     similarity bar (a lower bar where they share a name or number), at most ``max_per_statement``; best first.
-    Each candidate says what shows the two are about the same thing (``rules.about``, with the corpus's
-    ``common`` nouns, ``common_topics``), or nothing.
+    Only claims about the same thing are paired, and each candidate says what shows it: one subject or a
+    noun both name (``rules.about``, less the corpus's ``common`` nouns, ``common_topics``), or, failing
+    those, embeddings at least ``same_thing_similarity`` close (``close``).
 
     ``vectors`` has one row per statement, or, with ``starts``, one row per piece of a statement too long
     for the embedding model's window: statement ``i``'s pieces are rows ``starts[i]`` up to
@@ -163,7 +165,9 @@ def candidates(
                     continue
                 if apart(statements[i], statements[j]):
                     continue
-                why = about(statements[i], statements[j], common)
+                why = about(statements[i], statements[j], common) or close(sim, same_thing_similarity)
+                if not why:
+                    continue  # nothing shows the two are about one thing: never a contradiction
                 shared = tuple(sorted(keys[i] & keys[j]))
                 if sim >= min_similarity:
                     via = "similar"
@@ -178,6 +182,13 @@ def candidates(
                 if (a, b) not in found or found[(a, b)].via == "nearest":
                     found[(a, b)] = Candidate(statements[a].id, statements[b].id, sim, shared, via, why)
     return sorted(found.values(), key=lambda c: (-c.similarity, c.a, c.b))
+
+
+def close(similarity: float, bar: float = config.SAME_THING_SIMILARITY) -> str:
+    """What shows two claims are about one thing when they share no subject or noun: they say nearly the same
+    in other words ("the relatives never consented to the surgery", "the family gave consent to the
+    operation"); "" below ``bar``."""
+    return f"{CLOSE}: {similarity:.2f}" if similarity >= bar else ""
 
 
 def similarity(vectors: np.ndarray, starts: Sequence[int], i: int, j: int) -> float:
@@ -224,7 +235,7 @@ def follow_ups(
                     continue
                 if apart(sk, statements[y]):
                     continue
-                why = about(sk, statements[y], common)
+                why = about(sk, statements[y], common) or FOLLOW_UP
                 a, b = (k, y) if k < y else (y, k)
                 ids = (statements[a].id, statements[b].id)
                 if ids not in scored and (ids[1], ids[0]) not in scored:

@@ -14,6 +14,8 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from checker import config
 from checker.records import Speaker, Statement
 from checker.stages.segment import ParsedDocument
@@ -330,12 +332,23 @@ def thing(st: Statement, pd: ParsedDocument, speaker_kind: str = "") -> tuple[st
     return (subj.lemma_.lower(), *sorted(marks))
 
 
-def topics(st: Statement, pd: ParsedDocument, people: Sequence[str] = ()) -> tuple[str, ...]:
-    """The nouns and names ``st``'s content mentions, as lowercase lemmas, and the words of ``people`` (whom
-    its subject names, ``subjects``)."""
+#: A capitalised word: a name a resolved pronoun or description put in a proposition.
+_CAPITAL = re.compile(r"\b[A-Z][a-zA-Z’'\-]{2,}")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def topics(
+    st: Statement, pd: ParsedDocument, people: Sequence[str] = (), proposition: str = ""
+) -> tuple[str, ...]:
+    """The nouns and names ``st``'s content mentions, as lowercase lemmas, the words of ``people`` (whom its
+    subject names, ``subjects``), and the names ``proposition`` holds that the content does not: whom a
+    pronoun stands for ("its aircraft" said by Solvara Airlines is Solvara Airlines' aircraft)."""
     span = pd.span(st.content.start, st.content.end)
     found = {t.lemma_.lower() for t in span or () if t.pos_ in ("NOUN", "PROPN") and len(t.text) > 2}
     found.update(w for name in people for w in name.lower().split())
+    said = set(_CAPITAL.findall(st.content.text))
+    added = (_POSSESSIVE.sub("", w).lower() for w in _CAPITAL.findall(proposition) if w not in said)
+    found.update(w for w in added if len(w) > 2 and w not in STOP_WORDS)
     return tuple(sorted(found))
 
 
@@ -363,14 +376,15 @@ def annotate(
         before = last[1] if last and 0 <= st.sentence - last[0] <= config.TOPIC_SENTENCES else None
         in_doc = partial(refer, st.doc_id)
         named = subjects(st, pd, kind)
+        said = build(st, pd, kind, refer=in_doc, antecedent=before)
         out.append(
             replace(
                 st,
-                proposition=build(st, pd, kind, refer=in_doc, antecedent=before),
+                proposition=said,
                 parts=tuple(parts(st, pd, kind, in_doc, before)),
                 subjects=named,
                 thing=thing(st, pd, kind),
-                topics=topics(st, pd, named),
+                topics=topics(st, pd, named, said),
                 voices=tuple(sorted(together)) if len(together) > 1 else (),
             )
         )
