@@ -2,6 +2,7 @@
 
 import pytest
 
+from checker import config
 from checker.records import Candidate, Span, Statement
 from checker.runtime.nli import NLIModel
 from checker.stages.infer import reason, score
@@ -91,6 +92,22 @@ def test_numeric_rule_flags_different_figures():
     a, b = make("1", "A", "630 people were killed"), make("2", "B", "500 people were killed")
     (c,) = score([Candidate("1", "2", 0.95)], {"1": a, "2": b}, model)
     assert c.reason == "numeric" and c.score >= 0.9
+
+
+class NeutralEncoder:
+    """Reads every pair as wholly neutral."""
+
+    def predict(self, pairs, **kw):
+        return [[0.01, 0.01, 0.98] for _ in pairs]
+
+
+def test_figure_rule_needs_some_contradiction_from_the_model():
+    """Two polls told in like words differ in their figures; the model reads them as compatible."""
+    model = NLIModel(NeutralEncoder(), ("contradiction", "entailment", "neutral"), "fake")
+    a = make("1", "A", "Clinton beats Trump by 46 percent to 42 percent")
+    b = make("2", "B", "Trump is leading Clinton 47.1 percent to 41.7 percent")
+    (c,) = score([Candidate("1", "2", 0.76)], {"1": a, "2": b}, model)
+    assert c.reason == "numeric" and c.score < config.FIGURE_MIN_CONTRADICTION
 
 
 def test_reasons():

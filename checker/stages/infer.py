@@ -174,7 +174,10 @@ def _judge(
         value = turned["entailment"]
         main_claims = None
     kind, why = reason(a, b)
-    if _same_figure_differs(kind, why, a, b, c.similarity) or _same_claim_opposite_word(a, b, c.similarity):
+    # the figure rule needs the model's own reading of some contradiction: two polls, groups or years told
+    # in like words differ in their figures and are wholly compatible to it
+    figure = _same_figure_differs(kind, why, a, b, c.similarity) and value >= config.FIGURE_MIN_CONTRADICTION
+    if figure or _same_claim_opposite_word(a, b, c.similarity):
         value = max(value, config.RULE_SCORE)
     return Contradiction(a, b, value, ab, ba, c.similarity, kind, why, turned, c.via, main_claims, c.about)
 
