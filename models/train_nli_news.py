@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -38,6 +40,45 @@ LABELS = ("contradiction", "entailment", "neutral")
 WRITTEN = ["written-g1", "written-g2", "written-g3", "written-g4", "written-politics-p1",
            "written-politics-p2", "written-politics-p3"]  # fmt: skip
 OLD = ["snli-dev", "sick-train", "mnli-dev-matched", "snli-counterfactual-train"]
+#: FNC-1 train stance -> NLI label (the body's sentences as premise, the headline as hypothesis)
+FNC1_LABELS = {
+    "disagree": "contradiction",
+    "agree": "entailment",
+    "discuss": "neutral",
+    "unrelated": "neutral",
+}
+
+
+def _norm(text: str) -> str:
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())
+
+
+def fnc1_rows(data: Path, neutral: int, rng: random.Random) -> list[tuple[str, str, str]]:
+    """FNC-1 train headlines against their body's sentences most like them (as the dev table reads FNC-1
+    test), with no claim Emergent train (the dev table's Emergent row) holds: FNC-1 was built from Emergent's
+    articles, so a body any Emergent headline was written about is left out whole."""
+    import csv
+
+    from checker.evaluation.nli_news import FNC1_SENTENCES, sentences
+    from checker.runtime.embedder import embed
+
+    seen = {_norm(r["headline"]) for r in read_jsonl(data / "stance" / "emergent-train.jsonl")}
+    with (data / "stance" / "fnc1-train-bodies.csv").open(encoding="utf-8") as fh:
+        bodies = {r["Body ID"]: r["articleBody"] for r in csv.DictReader(fh)}
+    with (data / "stance" / "fnc1-train-stances.csv").open(encoding="utf-8") as fh:
+        stances = list(csv.DictReader(fh))
+    tainted = {r["Body ID"] for r in stances if _norm(r["Headline"]) in seen and r["Stance"] != "unrelated"}
+    kept = [r for r in stances if r["Body ID"] not in tainted and _norm(r["Headline"]) not in seen]
+    signal = [r for r in kept if r["Stance"] in ("agree", "disagree")]
+    others = [r for r in kept if r["Stance"] not in ("agree", "disagree")]
+    chosen = signal + rng.sample(others, min(neutral, len(others)))
+    out = []
+    for r in chosen:
+        sents = sentences(bodies[r["Body ID"]]) or [bodies[r["Body ID"]][:500]]
+        vecs = embed([r["Headline"], *sents])
+        best = sorted(np.argsort(-(vecs[1:] @ vecs[0]))[:FNC1_SENTENCES])  # in the body's order
+        out.append((" ".join(sents[i] for i in best), r["Headline"], FNC1_LABELS[r["Stance"]]))
+    return out
 
 
 def training_rows(args: argparse.Namespace) -> tuple[list[tuple[str, str, str]], dict[str, int]]:
@@ -66,6 +107,11 @@ def training_rows(args: argparse.Namespace) -> tuple[list[tuple[str, str, str]],
         neutral = rng.sample(neutral, round(len(neutral) * args.real_neutral_share))
         signal = [r for r in real if r[2] != "neutral"] * args.real_signal_repeat
         add("polnear-real", neutral + signal)
+    if args.fnc1 and "fnc1-train" not in args.skip:
+        fnc = fnc1_rows(args.data, args.fnc1, rng)
+        contra = [r for r in fnc if r[2] == "contradiction"]
+        # the rare disagreements four times, twice each way round
+        add("fnc1-train", fnc + contra + [(h, p, lab) for p, h, lab in contra] * 2)
     old = []
     for name in OLD:
         if name in args.skip:
@@ -92,6 +138,12 @@ def main() -> None:
         "--real-signal-repeat", type=int, default=1, help="times each real non-neutral row is seen"
     )
     ap.add_argument("--old", type=int, default=5000, help="pairs of v2's public data mixed in")
+    ap.add_argument(
+        "--fnc1",
+        type=int,
+        default=0,
+        help="FNC-1 train: agree and disagree, and this many other rows (neutral)",
+    )
     ap.add_argument("--skip", nargs="*", default=[], help="sources left out (for the data audit)")
     ap.add_argument("--epochs", type=float, default=1.0)
     ap.add_argument("--batch", type=int, default=32)

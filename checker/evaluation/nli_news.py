@@ -98,7 +98,8 @@ def emergent(model: NLIModel, data: Path, per_class: int = PER_CLASS) -> dict[st
     )
 
 
-def _sentences(body: str) -> list[str]:
+def sentences(body: str) -> list[str]:
+    """An FNC-1 body's sentences of four words or more."""
     return [s.strip() for p in body.split("\n") for s in _SENTENCE_END.split(p) if len(s.split()) >= 4]
 
 
@@ -120,7 +121,7 @@ def fnc1(
         rows = _draw([r for r in stances if r["Stance"] == label], per_class, rng)
         pairs, owner = [], []
         for n, r in enumerate(rows):
-            sents = _sentences(bodies[r["Body ID"]]) or [bodies[r["Body ID"]][:500]]
+            sents = sentences(bodies[r["Body ID"]]) or [bodies[r["Body ID"]][:500]]
             vecs = embed([r["Headline"], *sents])
             best = np.argsort(-(vecs[1:] @ vecs[0]))[:FNC1_SENTENCES]
             pairs += [(r["Headline"], sents[i]) for i in best]
