@@ -118,3 +118,16 @@ def test_the_gate_is_measured_per_class_against_labels(tmp_path) -> None:
     f.write_text('{"doc": "d", "start": 0}\n')
     with pytest.raises(InputError, match="line 1"):
         measure.read_labels(f)
+
+
+def test_a_condition_whose_if_was_left_outside_the_content_is_no_claim() -> None:
+    text = (
+        "If all the Fortune 500 companies paid taxes on their sheltered profits, the researchers tallied, "
+        "the government would receive a windfall."
+    )
+    (pd,) = parse([Document("d", text)], load_spacy())
+    start = text.index("all the")
+    content = pd.span(start, text.index(", the researchers"))
+    assert claims.not_a_claim(content) == "fragment"  # the companies paying is the condition, not asserted
+    # a claim with a condition inside it still asserts something
+    assert why("Unless the talks resume, the strike will go ahead.") == ""

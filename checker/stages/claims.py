@@ -26,6 +26,8 @@ _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 #: Tags of wh-words: a clause opening with one as its subject or modifier is an indirect question or a free
 #: relative ("how the information got there", "what looked like several attempts"), not a claim.
 _WH = frozenset({"WRB", "WP", "WDT", "WP$"})
+#: Subordinators that make a clause a condition, not a claim ("as if" is marked "as" and "if").
+_CONDITIONS = frozenset({"if", "unless"})
 _NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
 _QUOTES = "'\"“”‘’ "
 #: How ``not_checkable`` begins for a claim set aside because nobody can be named as its speaker.
@@ -61,6 +63,11 @@ def _clause(sub: SpacySpan) -> str:
         first.head.i == root.i or first in subjects
     ):
         return "fragment"  # an indirect question or a condition
+    if any(c.dep_ == "mark" and c.lower_ in _CONDITIONS for c in root.children):
+        # a condition whose "if" the extraction left outside: "(If) all the Fortune 500 companies paid taxes
+        # on their sheltered profits, the researchers tallied, the government would receive ..." asserts
+        # nothing of what the companies paid
+        return "fragment"
     return ""
 
 
