@@ -131,3 +131,15 @@ def test_a_condition_whose_if_was_left_outside_the_content_is_no_claim() -> None
     assert claims.not_a_claim(content) == "fragment"  # the companies paying is the condition, not asserted
     # a claim with a condition inside it still asserts something
     assert why("Unless the talks resume, the strike will go ahead.") == ""
+
+
+def test_a_claim_about_what_a_bare_this_points_at_is_not_compared() -> None:
+    from stages import run
+
+    (st,) = run('"This isn\'t tax reform," said Douglas Holtz-Eakin, a former director of the budget office.')
+    assert not st.checkable and st.not_checkable == f"{claims.NO_SUBJECT} (this)"
+    assert claims.is_claim(st)  # a claim, but what it is about is outside the statement
+    # a demonstrative that modifies a noun names its subject, and a placeholder "it" is left alone
+    (plan,) = run('"This plan isn\'t tax reform," Holtz-Eakin said.')
+    (weeks,) = run("It would take two weeks to convene the committee, the chairman said.")
+    assert plan.checkable and weeks.checkable

@@ -32,6 +32,11 @@ _NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM"})
 _QUOTES = "'\"“”‘’ "
 #: How ``not_checkable`` begins for a claim set aside because nobody can be named as its speaker.
 NO_SPEAKER = "no speaker"
+#: How ``not_checkable`` begins for a claim about what a bare demonstrative points at (``_pointing_subject``).
+NO_SUBJECT = "no subject"
+#: Not "it": a subject "it" is as often a placeholder for the clause that follows ("It would take two weeks to
+#: convene the DNC"), and that clause says what the claim is about.
+_POINTERS = frozenset({"this", "that", "these", "those"})
 
 
 def _clause(sub: SpacySpan) -> str:
@@ -113,10 +118,27 @@ def mark(
         why = why_not_checkable(st, by_doc[st.doc_id])
         if not why and st.speaker_id in unresolved:
             why = f"{NO_SPEAKER} ({unresolved[st.speaker_id]})"
+        if not why:
+            pointer = _pointing_subject(st, by_doc[st.doc_id])
+            why = f"{NO_SUBJECT} ({pointer})" if pointer else ""
         out.append(replace(st, checkable=not why, not_checkable=why))
     return out
 
 
+def _pointing_subject(st: Statement, pd: ParsedDocument) -> str:
+    """The bare demonstrative ("This", "These") that is the subject of ``st``'s claim and that its proposition
+    still holds: what it points at is outside the statement ("This isn't tax reform"), so whether another
+    claim is about the same thing cannot be told. "" when the subject is anything else."""
+    span = pd.span(st.content.start, st.content.end)
+    if span is None or not len(span):
+        return ""
+    subj = next((c for c in span.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None or subj.lower_ not in _POINTERS or any(True for _ in subj.children):
+        return ""
+    said = st.proposition.strip(_QUOTES).split()
+    return subj.lower_ if said and said[0].lower() == subj.lower_ else ""
+
+
 def is_claim(st: Statement) -> bool:
     """Whether the gate read ``st`` as a claim (whoever said it)."""
-    return not st.not_checkable or st.not_checkable.startswith(NO_SPEAKER)
+    return not st.not_checkable or st.not_checkable.startswith((NO_SPEAKER, NO_SUBJECT))
