@@ -13,6 +13,9 @@ checkpoint every ``--checkpoint-every`` steps in ``OUT/checkpoint`` and resumes 
 same arguments; ``OUT/train.log`` logs the loss. The result is fp32 in ``OUT``; ship it with
 ``--ship models/nli-minilm-l6`` (fp16 safetensors and ``card.json``), then ``python models/export_onnx.py``.
 
+``--fnc1 N`` adds FNC-1 train's agree and disagree pairs and N others as neutral (trial v3d, 2026-12-01: it
+did not help; the model card says why).
+
 Held out, never trained on: ``written-g5`` (the dev table's written set), every evaluation file of v2 (see
 ``train_nli.py``) and the held-out half of mnli-matched-hard, Emergent, FNC-1, ClaimDiff and PolNeAR dev.
 """
@@ -20,6 +23,7 @@ Held out, never trained on: ``written-g5`` (the dev table's written set), every 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import random
@@ -57,8 +61,6 @@ def fnc1_rows(data: Path, neutral: int, rng: random.Random) -> list[tuple[str, s
     """FNC-1 train headlines against their body's sentences most like them (as the dev table reads FNC-1
     test), with no claim Emergent train (the dev table's Emergent row) holds: FNC-1 was built from Emergent's
     articles, so a body any Emergent headline was written about is left out whole."""
-    import csv
-
     from checker.evaluation.nli_news import FNC1_SENTENCES, sentences
     from checker.runtime.embedder import embed
 
@@ -232,7 +234,7 @@ def main() -> None:
         "recipe": "models/train_nli_news.py",
         "rows": len(rows),
         "sources": counts,
-        "held_out": "written-g5; Emergent, FNC-1, ClaimDiff, PolNeAR dev; v2's evaluation files",
+        "held_out": "written-g5; Emergent, FNC-1 test, ClaimDiff, PolNeAR dev; v2's evaluation files",
         "epochs": args.epochs,
         "batch_size": args.batch,
         "lr": args.lr,

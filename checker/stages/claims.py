@@ -133,7 +133,7 @@ def _pointing_subject(st: Statement, pd: ParsedDocument) -> str:
     if span is None or not len(span):
         return ""
     subj = next((c for c in span.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is None or subj.lower_ not in _POINTERS or any(True for _ in subj.children):
+    if subj is None or subj.lower_ not in _POINTERS or subj.n_lefts or subj.n_rights:
         return ""
     said = st.proposition.strip(_QUOTES).split()
     return subj.lower_ if said and said[0].lower() == subj.lower_ else ""

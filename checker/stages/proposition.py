@@ -346,8 +346,8 @@ def topics(
     span = pd.span(st.content.start, st.content.end)
     found = {t.lemma_.lower() for t in span or () if t.pos_ in ("NOUN", "PROPN") and len(t.text) > 2}
     found.update(w for name in people for w in name.lower().split())
-    said = set(_CAPITAL.findall(st.content.text))
-    added = (_POSSESSIVE.sub("", w).lower() for w in _CAPITAL.findall(proposition) if w not in said)
+    in_content = set(_CAPITAL.findall(st.content.text))
+    added = (_POSSESSIVE.sub("", w).lower() for w in _CAPITAL.findall(proposition) if w not in in_content)
     found.update(w for w in added if len(w) > 2 and w not in STOP_WORDS)
     return tuple(sorted(found))
 

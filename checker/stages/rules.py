@@ -278,7 +278,7 @@ def about(a: Statement, b: Statement, common: frozenset[str] = frozenset()) -> s
 
 #: How ``about`` begins when both claims have one subject.
 SAME_SUBJECT = "same subject"
-#: How the reason begins when two claims share no subject or noun but say nearly the same (``pair.close``).
+#: How ``about`` begins when two claims share no subject or noun but say nearly the same (``pair.close``).
 CLOSE = "close in meaning"
 #: Why a follow-up quote (``pair.follow_ups``) is compared when it names nothing the other side names: it is
 #: about what the contradiction found beside it is about.
