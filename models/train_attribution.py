@@ -113,7 +113,55 @@ def batches(examples, batch_size: int, pad_id: int, rng: random.Random):  # noqa
             ids[b, : len(x)] = torch.tensor(x)
             labels[b, : len(y)] = torch.tensor(y)
             mask[b, : len(x)] = 1
-        yield ids, mask, labels
+        yield group, ids, mask, labels
+
+
+def keep_layers(model, k: int) -> list[int]:  # noqa: ANN001
+    """Keep ``k`` of the encoder's layers, evenly spaced with the first and the last (the head was trained on
+    the last one's output): a student that starts from its teacher."""
+    import torch
+
+    layers = model.base_model.encoder.layer
+    n = len(layers)
+    if not 1 <= k <= n:
+        sys.exit(f"train_attribution: --layers must be 1 to {n}")
+    kept = sorted({round(i * (n - 1) / max(1, k - 1)) for i in range(k)}) if k > 1 else [n - 1]
+    model.base_model.encoder.layer = torch.nn.ModuleList(layers[i] for i in kept)
+    model.config.num_hidden_layers = len(kept)
+    return kept
+
+
+def teacher_targets(init: Path, examples, device: str) -> list:  # noqa: ANN001
+    """The teacher's (``--init``) tag log-probabilities for each example, computed once (windows repeated for
+    several annotators are run once)."""
+    import torch
+    from transformers import AutoModelForTokenClassification
+
+    model = AutoModelForTokenClassification.from_pretrained(str(init), dtype=torch.float32).to(device).eval()
+    started, seen, out = time.time(), {}, []
+    with torch.no_grad():
+        for ids, _ in examples:
+            key = tuple(ids)
+            if key not in seen:
+                x = torch.tensor([ids], device=device)
+                seen[key] = torch.log_softmax(model(input_ids=x).logits[0].float(), dim=-1).cpu()
+            out.append(seen[key])
+    print(f"teacher targets: {len(seen)} windows in {(time.time() - started) / 60:.1f} min", flush=True)
+    return out
+
+
+def distil_loss(logits, y, group: list[int], teacher: list):  # noqa: ANN001, ANN201
+    """KL(teacher || student) over the wordpieces that have a gold label (not [CLS], [SEP] or padding)."""
+    import torch
+
+    target = torch.zeros_like(logits)
+    for b, i in enumerate(group):
+        t = teacher[i]
+        target[b, : t.shape[0]] = t.to(logits.device)
+    keep = y.view(-1) != -100
+    student = torch.log_softmax(logits, dim=-1).view(-1, logits.shape[-1])[keep]
+    return torch.nn.functional.kl_div(student, target.view(-1, logits.shape[-1])[keep], log_target=True,
+                                      reduction="batchmean")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -129,7 +177,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     ap.add_argument("--limit-docs", type=int, default=None, help="only the first N articles of each split")
     ap.add_argument("--warmup", type=float, default=0.1, help="fraction of steps with a rising learning rate")
+    ap.add_argument("--init", type=Path, default=None, help="start from this trained tagger, not --base")
+    ap.add_argument("--layers", type=int, default=None, help="keep this many of its layers (a student)")
+    ap.add_argument("--distil", type=float, default=0.0, help="weight (0-1) of the --init tagger's tags")
     args = ap.parse_args(argv)
+    if args.distil and args.init is None:
+        sys.exit("train_attribution: --distil needs --init (the teacher)")
 
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer
@@ -152,13 +205,21 @@ def main(argv: list[str] | None = None) -> None:
           f"{len(examples)} windows; dev: {len(dev)} articles; device {device}", flush=True)  # fmt: skip
 
     labels = list(tagging.LABELS)
-    model = AutoModelForTokenClassification.from_pretrained(
-        base,
-        num_labels=len(labels),
-        id2label=dict(enumerate(labels)),
-        label2id={name: i for i, name in enumerate(labels)},
-        dtype=torch.float32,
-    ).to(device)
+    if args.init is not None:
+        model = AutoModelForTokenClassification.from_pretrained(str(args.init), dtype=torch.float32)
+    else:
+        model = AutoModelForTokenClassification.from_pretrained(
+            base,
+            num_labels=len(labels),
+            id2label=dict(enumerate(labels)),
+            label2id={name: i for i, name in enumerate(labels)},
+            dtype=torch.float32,
+        )
+    if args.layers:
+        kept = keep_layers(model, args.layers)
+        print(f"student: layers {kept} of the start model", flush=True)
+    model = model.to(device)
+    teacher = teacher_targets(args.init, examples, device) if args.distil else None
     no_decay = ("bias", "LayerNorm.weight", "norm.weight")
     named = list(model.named_parameters())
     params = [
@@ -178,13 +239,15 @@ def main(argv: list[str] | None = None) -> None:
     for epoch in range(1, args.epochs + 1):
         model.train()
         total, n = 0.0, 0
-        for ids, mask, y in batches(examples, args.batch_size, pad, rng):
+        for group, ids, mask, y in batches(examples, args.batch_size, pad, rng):
             ids, mask, y = ids.to(device), mask.to(device), y.to(device)
             with torch.autocast("cuda", dtype=torch.bfloat16, enabled=use_bf16):
                 logits = model(input_ids=ids, attention_mask=mask).logits
             loss = torch.nn.functional.cross_entropy(
                 logits.float().view(-1, len(labels)), y.view(-1), ignore_index=-100
             )
+            if teacher is not None:
+                loss = (1 - args.distil) * loss + args.distil * distil_loss(logits.float(), y, group, teacher)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optim.step()
@@ -212,6 +275,9 @@ def main(argv: list[str] | None = None) -> None:
     card = {
         "task": "BIO token classification of PolNeAR attribution spans (source, cue, content)",
         "base": f"sentence-transformers/all-MiniLM-L6-v2 ({base})",
+        "init": str(args.init) if args.init else None,
+        "layers": model.config.num_hidden_layers,
+        "distil": args.distil,
         "labels": labels,
         "data": "PolNeAR v1.0 train: each annotator file of an article is one example; dev never trained on",
         "train_articles": len(train),

@@ -4,12 +4,16 @@ and the training recipe end to end on a tiny synthetic PolNeAR split (real base 
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker import config
 from checker.records import Document
@@ -65,6 +69,27 @@ def test_viterbi_never_opens_a_span_with_an_inside_tag():
     logp = torch.log_softmax(torch.tensor([[5.0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 5.0, 0, 0]]), dim=-1)
     tags = [tagging.LABELS[t] for t in tagging.viterbi(logp)]
     assert tags[1] != "I-CUE" or tags[0] in ("B-CUE", "I-CUE")
+
+
+@settings(max_examples=60)
+@given(st.integers(1, 4).flatmap(lambda n: st.lists(
+    st.lists(st.floats(-8, 0, width=32), min_size=7, max_size=7), min_size=n, max_size=n)))  # fmt: skip
+def test_viterbi_finds_the_best_valid_tag_sequence(rows: list[list[float]]):
+    """Against every valid BIO sequence of up to 4 wordpieces (all 7^n, the invalid ones left out)."""
+    logp = np.array(rows, dtype=np.float32)
+    ok = tagging.allowed_transitions()
+
+    def valid(seq: tuple[int, ...]) -> bool:
+        opens = not tagging.LABELS[seq[0]].startswith("I-")
+        return opens and all(ok[a][b] for a, b in itertools.pairwise(seq))
+
+    def score(seq: tuple[int, ...]) -> float:
+        return float(sum(logp[i, t] for i, t in enumerate(seq)))
+
+    best = max(score(q) for q in itertools.product(range(7), repeat=len(rows)) if valid(q))
+    path = tuple(tagging.viterbi(logp))
+    assert valid(path) and score(path) == pytest.approx(best, abs=1e-4)
+    assert tagging.viterbi(torch.from_numpy(logp)) == list(path)  # a torch tensor is read the same
 
 
 def test_group_spans_pairs_cues_with_nearest_source_and_content():
@@ -230,6 +255,18 @@ def test_training_recipe_runs_and_its_model_loads(tmp_path, monkeypatch):
     assert loaded is not None and loaded.max_length == 64
     (spans,) = loaded.tag([TEXT])
     assert all(r in ("source", "cue", "content") and 0 <= s < e <= len(TEXT) for r, s, e in spans)
+    # a student: two of the model's layers, started from it and taught by it as well as by the gold tags
+    student = tmp_path / "student"
+    recipe.main(["--data", str(tmp_path / "data"), "--out", str(student), "--epochs", "1", "--device", "cpu",
+                 "--batch-size", "2", "--max-length", "64", "--init", str(out), "--layers", "2",
+                 "--distil", "0.5"])  # fmt: skip
+    card = json.loads((student / "card.json").read_text())
+    assert card["layers"] == 2 and card["init"] == str(out) and card["distil"] == 0.5
+    small = tagger.load_tagger(str(student))
+    assert small is not None and small.model.config.num_hidden_layers == 2
+    assert all(0 <= s < e <= len(TEXT) for _, s, e in small.tag([TEXT])[0])
+    with pytest.raises(SystemExit, match="--distil needs --init"):
+        recipe.main(["--data", str(tmp_path / "data"), "--out", str(student), "--distil", "0.5"])
 
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear" / "dev"
