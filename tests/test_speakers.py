@@ -63,6 +63,19 @@ def test_same_surname_different_first_names_are_two_people():
     assert [s.speaker_name for s in sts] == ["Phil Smith", "Will Smith"]
 
 
+def test_a_middle_initial_is_the_same_person():
+    sts = run(
+        "Donald J. Trump said the tax code was unfair.",
+        "Donald Trump said he paid federal taxes. Donald Trump said the audit would end.",
+    )
+    assert {s.speaker_name for s in sts} == {"Donald Trump"} and len({s.speaker_id for s in sts}) == 1
+
+
+def test_two_different_middle_initials_are_two_people():
+    sts = run("George W. Bush said the surge had worked.", "George H. W. Bush said the war had ended.")
+    assert sorted(s.speaker_name for s in sts) == ["George H. W. Bush", "George W. Bush"]
+
+
 def test_a_bare_surname_the_ner_calls_an_organization_is_the_person_named_before():
     """From PolNeAR dev (politico, 2016-10-04): "said Burman" is tagged ORG, "Len Burman" PERSON."""
     text = (

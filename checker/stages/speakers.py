@@ -28,6 +28,7 @@ PRONOUNS = {
 #: Where a speaker mention's name ends and an apposition or a parenthesis begins.
 _APPOSITION = re.compile(r",\s+|\s+\((?![A-Z]{2,8}\))")
 _DETERMINERS = re.compile(r"^(?:the|a|an|both|either|neither)\s+", re.I)
+_INITIAL = re.compile(r"[A-Z]\.?")  # a middle initial: "J." in "Donald J. Trump"
 _ACRONYM = re.compile(
     r"((?:[Tt]he\s+)?[A-Z][\w’'.\-]*(?:\s+(?:of\s+|for\s+|and\s+|the\s+)?[A-Z][\w’'.\-]*)*)\s+\(([A-Z][A-Za-z]{1,7})\)"
 )
@@ -189,6 +190,28 @@ def _strip_title(name: str) -> str:
     return " ".join(words)
 
 
+def _without_initials(name: str) -> str:
+    words = name.split()
+    return " ".join([words[0], *(w for w in words[1:-1] if not _INITIAL.fullmatch(w)), words[-1]])
+
+
+def _initial_variants(people: Mapping[str, Counter[str]]) -> dict[str, str]:
+    """One name for a person told with and without a middle initial ("Donald J. Trump", "Donald Trump"):
+    the more often seen. Where two different initials share a name ("George W. Bush", "George H. W. Bush")
+    they are two people and nothing is merged."""
+    out: dict[str, str] = {}
+    for seen in people.values():
+        groups: dict[str, list[str]] = {}
+        for name in seen:
+            groups.setdefault(_without_initials(name), []).append(name)
+        for plain, names in groups.items():
+            initialed = [n for n in names if n != plain]
+            if len(names) > 1 and len(initialed) == 1:
+                keep = max(names, key=lambda n: (seen[n], n == plain))
+                out.update((n, keep) for n in names if n != keep)
+    return out
+
+
 def person_name(text: str) -> str:
     """A person's name as the text gives it, without determiners, titles and honorifics."""
     return _strip_title(normalize(text))
@@ -215,6 +238,7 @@ class Resolver:
                         surname = name.split()[-1]
                         self.people.setdefault(surname, Counter())[name] += 1
                         self.people_in.setdefault(doc_id, {}).setdefault(surname, Counter())[name] += 1
+        self.variants = _initial_variants(self.people)
         self.speakers: dict[str, Speaker] = {}
         self.gender: dict[str, str] = {}  # person name -> "m" | "f", where the text says
         votes: dict[str, Counter[str]] = {}
@@ -247,7 +271,7 @@ class Resolver:
             if fits:
                 name = max(fits, key=lambda n: (seen[n], len(n), n))
                 break
-        return self._entity(name, "person")
+        return self._entity(self.variants.get(name, name), "person")
 
     def _titled(self, idx: _DocIndex, title: str, offset: int) -> Speaker | None:
         title = TITLE_ABBREVIATIONS.get(title.lower(), title.lower())
