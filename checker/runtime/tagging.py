@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from checker.runtime import work
 
@@ -115,6 +116,16 @@ def allowed_transitions() -> list[list[bool]]:
     return ok
 
 
+@lru_cache(maxsize=1)
+def _transitions():  # noqa: ANN202 - (trans, start) numpy float32 tables
+    """Viterbi's log-space tables: 0 where a tag may follow (or open), -inf where it may not."""
+    import numpy as np
+
+    trans = np.where(np.array(allowed_transitions()), np.float32(0.0), np.float32(-np.inf))
+    start = np.array([0.0 if not t.startswith("I-") else -np.inf for t in LABELS], dtype=np.float32)
+    return trans, start
+
+
 def viterbi(logprobs) -> list[int]:  # noqa: ANN001 - array-like (n, len(LABELS)): numpy or torch (CPU)
     """The best tag sequence that is valid BIO (no I- tag opens a span)."""
     import numpy as np
@@ -125,14 +136,13 @@ def viterbi(logprobs) -> list[int]:  # noqa: ANN001 - array-like (n, len(LABELS)
         return []
     # numpy, not torch: a few small operations per wordpiece, where torch's per-call overhead was 12% of the
     # tagger's time; float32 throughout and argmax's first-maximum rule, so the tags are the same
-    trans = np.where(np.array(allowed_transitions()), np.float32(0.0), np.float32(-np.inf))
-    start = np.array([0.0 if not t.startswith("I-") else -np.inf for t in LABELS], dtype=np.float32)
+    trans, start = _transitions()
     score = lp[0] + start
     back = np.empty((n - 1, len(LABELS)), dtype=np.intp)
     for i in range(1, n):
         total = score[:, None] + trans  # (prev, cur)
-        back[i - 1] = arg = total.argmax(axis=0)
-        score = total[arg, np.arange(len(LABELS))] + lp[i]
+        back[i - 1] = total.argmax(axis=0)
+        score = total.max(axis=0) + lp[i]
     tag = int(score.argmax())
     path = [tag]
     for arg in back[::-1]:
