@@ -11,6 +11,7 @@ import numpy as np
 
 from checker import config
 from checker.records import Candidate, Contradiction, Document, DocumentStatus, Report, Speaker, Statement
+from checker.runtime import precision
 from checker.runtime.nli import NLIModel, load_nli
 from checker.runtime.parser import load_spacy
 from checker.runtime.tagger import describe as describe_extractor
@@ -114,6 +115,7 @@ def check(
     on_stage = on_stage or _noop
     threshold = config.CONTRADICTION_THRESHOLD if threshold is None else threshold
     config.parse_processes()  # a bad setting fails before any model loads
+    precision.bf16()
     model = load_nli() if nli else None  # first: a missing or broken model fails before the parse
     _, statements, people = statements_of(documents, on_stage)
     counts: dict[str, int] = {}

@@ -22,7 +22,7 @@ from checker.evaluation.memory import PeakSampler
 from checker.io import documents_from_strings
 from checker.records import Candidate, Document
 from checker.runtime import backends as nli_backends
-from checker.runtime import embedder, work
+from checker.runtime import embedder, precision, work
 from checker.runtime.nli import choose_backend, load_nli
 from checker.runtime.parser import load_spacy
 
@@ -90,6 +90,8 @@ class BenchResult:
     parse_processes: int = 1
     #: the most memory this process and its parse workers held at once (PSS, sampled; ``evaluation.memory``)
     peak_pss_tree_mb: float = 0.0
+    #: what the torch encoders (tagger, embedder) compute in: bf16 or fp32 (``runtime.precision``)
+    encoder_precision: str = "fp32"
     pruning: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -140,6 +142,7 @@ def run(documents: Sequence[Document]) -> BenchResult:
         work=work_per_article(counts, stages, gflops, len(documents), scored, report),
         parse_processes=config.parse_processes(),
         peak_pss_tree_mb=memory.peak_mb,
+        encoder_precision=precision.name(),
     )
 
 
@@ -247,7 +250,8 @@ def render_table(result: BenchResult) -> str:
         f"scored of {result.pairs_all:,} ({100 * result.pairs_scored_share:.2f}%)",
         f"total {result.seconds:.1f} s  NLI {result.nli_pairs_per_second} pairs/s ({result.nli_backend})"
         f"  peak RSS {result.peak_rss_mb:.0f} MiB (with the parse workers {result.peak_pss_tree_mb:.0f} MiB "
-        f"PSS)  threads {result.threads}  parse processes {result.parse_processes}",
+        f"PSS)  threads {result.threads}  parse processes {result.parse_processes}  encoders "
+        f"{result.encoder_precision}",
         "stages: " + "  ".join(f"{k} {v:.1f} s" for k, v in result.stage_seconds.items()),
     ]
     if result.work:

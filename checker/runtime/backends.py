@@ -41,7 +41,7 @@ class Trial:
     note: str = ""
 
 
-def _cpu() -> tuple[str, list[str]]:
+def cpu() -> tuple[str, list[str]]:
     """The CPU's model name and the features of ``_FEATURES`` it has."""
     name, flags = platform.processor() or platform.machine(), set()
     with contextlib.suppress(OSError):
@@ -64,7 +64,7 @@ def _version(package: str) -> str:
 
 def machine() -> dict[str, Any]:
     """What a backend's speed depends on: the CPU, the cores this process may use, the runtimes' versions."""
-    name, features = _cpu()
+    name, features = cpu()
     return {
         "cpu": name,
         "features": features,

@@ -10,7 +10,7 @@ import numpy as np
 
 from checker import config
 from checker.errors import ModelError
-from checker.runtime import offline, work
+from checker.runtime import offline, precision, work
 
 _CACHE: dict[str, np.ndarray] = {}
 
@@ -50,9 +50,10 @@ def embed(texts: Sequence[str]) -> np.ndarray:
             ids = tokenizer(missing, truncation=True, max_length=model.max_seq_length)["input_ids"]
             tokens = sum(len(t) for t in ids)
         work.add("embedder", tokens, len(missing), -(-len(missing) // config.EMBED_BATCH_SIZE))
-        vecs = model.encode(
-            missing, batch_size=config.EMBED_BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True
-        )
+        with precision.autocast():
+            vecs = model.encode(
+                missing, batch_size=config.EMBED_BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True
+            )
         for t, v in zip(missing, vecs, strict=True):
             _CACHE[_key(t)] = v.astype(np.float32)
     if not texts:

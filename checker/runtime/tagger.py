@@ -14,7 +14,7 @@ from pathlib import Path
 
 from checker import config
 from checker.errors import ModelError
-from checker.runtime import offline, tagging
+from checker.runtime import offline, precision, tagging
 
 Tagged = list[tuple[str, int, int]]  # (role, start, end) of one document
 
@@ -30,9 +30,10 @@ class Tagger:
         """``(role, start, end)`` spans of each text."""
         if not texts:
             return []
-        return tagging.predict(
-            self.model, self.tokenizer, list(texts), self.max_length, config.ATTRIBUTION_BATCH_SIZE
-        )
+        with precision.autocast():
+            return tagging.predict(
+                self.model, self.tokenizer, list(texts), self.max_length, config.ATTRIBUTION_BATCH_SIZE
+            )
 
 
 def model_dir() -> Path | None:
