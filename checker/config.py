@@ -125,7 +125,11 @@ FIGURE_MIN_CONTRADICTION = 0.05
 PAIR_MIN_SIMILARITY = 0.45
 #: ... or at least this when the two share a named entity or a number.
 PAIR_MIN_SIMILARITY_SHARED = 0.3
-#: At most this many candidates per statement (the most similar first).
+#: At most this many candidates per statement (the most similar first). 2 was tried (2026-12-01/02, issue
+#: 18's cost): on PolNeAR dev 25% fewer candidates with the same top 20 and gold pairs, eval/'s dev split and
+#: the seed identical; but of the 45 real contradictions readers labelled in PolNeAR train (each month
+#: 2016-01 to 08 one corpus), 37 are candidates at 3 and 34 at 2, and one of the three lost is reported at 3
+#: (0.998: Bill Clinton's "uniquely qualified to be president" against Sanders' "not qualified"). Kept at 3.
 PAIR_MAX_PER_STATEMENT = 3
 #: Two claims that share no subject and no noun the corpus does not name everywhere are compared only when
 #: their embeddings are this close (``pair.close``): the same claim in other words. Chosen on eval/'s dev

@@ -7,6 +7,9 @@ rebuilt from the committed labels (references only: no news text enters the repo
     # 2. a sample across v2's scores, heavier at the top, in shuffled batches for readers (no scores in them)
     python models/real_pairs.py sample --candidates /tmp/real/candidates.jsonl --n 3200 --batches 16 \
         --out /tmp/real/batches
+    # how many of the labelled contradictions pairing reaches at each cap on candidates per statement
+    python models/real_pairs.py reach --labels models/data/polnear-train-pairs.jsonl \
+        --text ../shared/data/polnear/train/text --months 2016-01 2016-02 --caps 3 2
     # 3. training rows from the labels (premise, hypothesis, label), the text rebuilt by the pipeline
     python models/real_pairs.py build --labels models/data/polnear-train-pairs.jsonl \
         --text ../shared/data/polnear/train/text --out /tmp/real/train.jsonl
@@ -98,6 +101,71 @@ def candidates(args: argparse.Namespace) -> None:
         print(
             f"{month}: {len(docs)} docs, {len(scored)} candidates, {time.time() - started:.0f} s", flush=True
         )
+
+
+def _overlaps(side: dict, st) -> bool:  # noqa: ANN001 - a checker Statement
+    """``side`` (a label's doc, start, end) and the statement's content overlap by half the longer span."""
+    if side["doc"] != st.doc_id:
+        return False
+    shared = min(side["end"], st.content.end) - max(side["start"], st.content.start)
+    return shared >= 0.5 * max(side["end"] - side["start"], st.content.end - st.content.start)
+
+
+def reach(args: argparse.Namespace) -> None:
+    """Of the distinct pairs labelled a contradiction (either direction), how many are pair candidates at
+    each cap on candidates per statement (``pair.candidates``' ``max_per_statement``), each month one corpus;
+    the pairs a lower cap loses are scored by NLI to show whether the higher cap would report them."""
+    from checker.io.inputs import load_inputs
+    from checker.pipeline import live_statements, statements_of
+    from checker.runtime.nli import load_nli
+    from checker.stages import embed, infer, pair
+
+    gold: dict[tuple, dict] = {}
+    for line in args.labels.open(encoding="utf-8"):
+        row = json.loads(line)
+        if "contradiction" in (row["label_ab"], row["label_ba"]):
+            key = tuple(sorted((s["doc"], s["start"], s["end"]) for s in (row["a"], row["b"])))
+            gold.setdefault(key, row)
+    model, totals = load_nli(), defaultdict(int)
+    print(f"{len(gold)} distinct pairs labelled a contradiction", flush=True)
+    for month, paths in _month_docs(args.text, args.months).items():
+        docs, _ = load_inputs([str(p) for p in paths])
+        ids = {d.id for d in docs}
+        labelled = [g for g in gold.values() if g["a"]["doc"] in ids and g["b"]["doc"] in ids]
+        live = live_statements(statements_of(docs)[1])
+        by_id = {s.id: s for s in live}
+        vectors, starts = embed.vectors(live)
+        common = pair.common_topics(live)
+        found: dict[int, dict[int, object]] = {}
+        for cap in args.caps:
+            cands = pair.candidates(live, vectors, starts=starts, common=common, max_per_statement=cap)
+            found[cap] = {}
+            for i, g in enumerate(labelled):
+                for c in cands:
+                    a, b = by_id[c.a], by_id[c.b]
+                    if (_overlaps(g["a"], a) and _overlaps(g["b"], b)) or (
+                        _overlaps(g["a"], b) and _overlaps(g["b"], a)
+                    ):
+                        found[cap][i] = c
+                        break
+            totals[cap] += len(found[cap])
+        totals["labelled"] += len(labelled)
+        print(
+            month,
+            f"{len(labelled)} labelled;",
+            ", ".join(f"cap {k}: {len(v)}" for k, v in found.items()),
+            flush=True,
+        )
+        top, *rest = args.caps
+        for cap in rest:
+            lost = [c for i, c in found[top].items() if i not in found[cap]]
+            for c in infer.score(lost, by_id, model) if lost else []:
+                print(
+                    f"  lost at cap {cap}: {c.score:.3f} {c.a.speaker_name}: {c.a.proposition[:80]!r} / "
+                    f"{c.b.speaker_name}: {c.b.proposition[:80]!r}",
+                    flush=True,
+                )
+    print("total", dict(totals), flush=True)
 
 
 def sample(args: argparse.Namespace) -> None:
@@ -275,15 +343,19 @@ def main() -> None:
     k.add_argument("--reader-prefix", default="helper-L")
     k.add_argument("--date", required=True)
     k.add_argument("--out", type=Path, required=True)
+    r = sub.add_parser("reach")
+    r.add_argument("--labels", type=Path, required=True)
+    r.add_argument("--text", type=Path, required=True)
+    r.add_argument("--months", nargs="+", required=True)
+    r.add_argument("--caps", nargs="+", type=int, default=[3, 2])
     b = sub.add_parser("build")
     b.add_argument("--labels", type=Path, required=True)
     b.add_argument("--text", type=Path, required=True)
     b.add_argument("--out", type=Path, required=True)
     b.add_argument("--candidates", type=Path, help="take the text from step 1's export instead of re-running")
     args = ap.parse_args()
-    {"candidates": candidates, "sample": sample, "hard": hard, "collect": collect, "build": build}[args.cmd](
-        args
-    )
+    commands = {"candidates": candidates, "sample": sample, "hard": hard, "collect": collect, "build": build}
+    {**commands, "reach": reach}[args.cmd](args)
 
 
 if __name__ == "__main__":
