@@ -307,6 +307,9 @@ def test_figures_are_read_with_their_bounds():
     assert numeric_conflict("About 3,000 people marched", "3,400 people marched") == "3000 vs 3400 people"
     # a majority is a difference of two counts, not a count
     assert numeric_conflict("It passed by 118 votes to 97", "It passed with a majority of 21 votes") is None
+    # a currency sign between the bound and the number keeps the bound
+    assert numeric_conflict("a loss of more than $915 million", "a loss of $916 million") is None
+    assert numeric_conflict("a loss of under £915 million", "a loss of £916 million") == "915 vs 916 million"
 
 
 def test_an_opposite_counts_only_when_entailed_more_than_the_statement_itself():

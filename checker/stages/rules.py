@@ -70,7 +70,8 @@ _BOUNDS = {
 }  # fmt: skip
 #: words before a number that make it a difference, not the count itself ("a majority of 21 votes")
 _DIFFERENCE = ("majority of", "margin of", "lead of", "gap of")
-_BEFORE = re.compile(r"((?:[a-z]+\s+){0,2})$", re.I)
+#: (a currency sign may stand between the bound and the number: "more than $915 million")
+_BEFORE = re.compile(r"((?:[a-z]+\s+){0,2})[$€£]?$", re.I)
 
 
 @dataclass(frozen=True)
