@@ -169,3 +169,23 @@ def test_a_speaker_of_function_words_only_is_unresolved():
     assert [s.speaker_name for s in sts if s.proposition == "The bridge was unsafe"] == ["unresolved 'which'"]
     (st,) = run("Those who live nearby said the bridge was unsafe.")
     assert st.speaker_name == "Those who live nearby"  # a description with content words stays a source
+
+
+def test_a_speaker_mention_cut_off_after_a_function_word_is_trimmed():
+    from checker.records import Document, Span
+    from checker.runtime.parser import load_spacy
+    from checker.stages import segment
+    from checker.stages.speakers import _trimmed
+
+    text = "John Dickey, the mayor, and the World Trade Organization and its members said the talks failed."
+    (pd,) = segment.parse([Document("d0", text)], load_spacy())
+
+    def mention(words: str) -> Span:
+        start = text.index(words)
+        return Span(start, start + len(words), words)
+
+    assert _trimmed(pd, mention("John Dickey, the")) == mention("John Dickey")
+    whole = mention("the World Trade Organization")
+    assert _trimmed(pd, mention("the World Trade Organization and")) == whole
+    assert _trimmed(pd, whole) is whole
+    assert _trimmed(pd, mention("the")) == mention("the")  # a mention is never trimmed away

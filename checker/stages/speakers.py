@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from checker.records import Speaker, SpeakerKind, Statement
+from checker.records import Span, Speaker, SpeakerKind, Statement
 from checker.stages.segment import ParsedDocument
 
 if TYPE_CHECKING:
@@ -515,6 +515,28 @@ def _names_no_one(text: str) -> bool:
     return all(w.lower() in STOP_WORDS and not w.isupper() for w in words)  # "US" is no "us"
 
 
+#: the parts of speech a speaker mention cannot end in ("Her submission to", "the WTO and", "Dickey, the")
+_DANGLING_POS = ("ADP", "DET", "CCONJ", "SCONJ")
+_DANGLING_PUNCT = (",", ";", "-", "–", "—")
+
+
+def _trimmed(pd: ParsedDocument, mention: Span) -> Span:
+    """The speaker mention without the preposition, determiner, conjunction or comma it was cut off after:
+    "the World Trade Organization and" -> "the World Trade Organization", "John Dickey, the" -> "John
+    Dickey"."""
+    span = pd.span(mention.start, mention.end) if mention.end > mention.start else None
+    para = pd.paragraph_at(mention.start)
+    if span is None or para is None:
+        return mention
+    toks = list(span)
+    while len(toks) > 1 and (toks[-1].pos_ in _DANGLING_POS or toks[-1].text in _DANGLING_PUNCT):
+        toks.pop()
+    end = para.start + toks[-1].idx + len(toks[-1].text)
+    if not mention.start < end < mention.end:
+        return mention
+    return Span(mention.start, end, pd.document.text[mention.start : end])
+
+
 def resolve(
     parsed: list[ParsedDocument], statements: list[Statement], resolver: Resolver | None = None
 ) -> tuple[list[Statement], list[Speaker]]:
@@ -528,6 +550,7 @@ def resolve(
     for st in statements:
         pd = by_doc[st.doc_id]
         before = history.setdefault(st.doc_id, [])
+        st = replace(st, speaker=_trimmed(pd, st.speaker))
         text = st.speaker.text
         if text.lower() in PRONOUNS:
             found = resolver.antecedent(st.doc_id, text, st.speaker.start, before)
