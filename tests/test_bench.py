@@ -68,4 +68,6 @@ def test_bench_json_on_the_seed_article():
     assert work["candidates_per_statement"] > 0
     units = work["machine_units"]
     assert units["nli"] == pytest.approx(out["stage_seconds"]["nli"] * out["reference_gflops"], rel=0.05)
-    assert 0 < work["nli_share_of_reference"] < 1.5
+    # int8 NLI can outrun the fp32 reference: VNNI does 4x the multiply-adds per instruction (measured 1.35
+    # on PolNeAR dev and 1.59 on the seed, 2026-12-02, AVX-512 EPYC); above 4 the share would be miscounted
+    assert 0 < work["nli_share_of_reference"] < 4
