@@ -173,3 +173,13 @@ def test_a_missed_gold_pair_says_where_it_was_lost(tmp_path: Path) -> None:
     lost = {m["a"]["start"]: m["lost"] for m in corpus.evaluate(rep, judged, 20, [scored])["gold_missed"]}
     assert lost[SAFE.content.start].startswith("scored 0.200")
     assert lost[CLOSE.content.start].startswith("not extracted")  # TRAFFIC is no statement of the report
+
+
+@pytest.mark.parametrize("name", ["polnear-dev.jsonl", "polnear-train-unseen.jsonl"])
+def test_the_committed_judgements_read_and_hold_references_only(name: str) -> None:
+    judgements = corpus.read_judgements(config.PROJECT_ROOT / "eval" / "corpus" / name)
+    assert judgements and all(j.reader.startswith("helper-") for j in judgements)
+    assert all(0 <= j.a.start < j.a.end and 0 <= j.b.start < j.b.end for j in judgements)
+    raw = (config.PROJECT_ROOT / "eval" / "corpus" / name).read_text(encoding="utf-8")
+    assert '"text"' not in raw  # no article text copied: spans only
+    assert any(p.verdict == "contradiction" for p in corpus.judged_pairs(judgements))
