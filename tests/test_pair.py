@@ -45,6 +45,13 @@ def test_comparable_rules():
     assert comparable(a, make(5, "d2", "x", "2024-02-01"))  # one speaker over time
     assert not comparable(a, make(6, "d1", "y", "2024-01-01"))  # one statement, coordinated speakers
     assert not comparable(a, make(7, "d2", "y", "2024-01-01", assertion=False))
+    # one document telling the same words twice (a headline's quote and the body's) is one statement
+    head = make(8, "d1", "CNN", None, prop="‘We Do Not Pay Candidates To Appear At Debates.’")
+    body = make(
+        9, "d1", "Jeff Zucker", None, content_start=200, prop="We do not pay candidates to appear at debates"
+    )
+    assert not comparable(head, body)
+    assert comparable(head, make(10, "d2", "Fox", None, prop="We do not pay candidates to appear at debates"))
 
 
 def test_one_groups_statements_are_not_compared_in_their_document():
@@ -61,7 +68,13 @@ def test_one_groups_statements_are_not_compared_in_their_document():
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(
-        st.tuples(st.sampled_from("abcd"), st.sampled_from("xyz"), st.integers(0, 3), st.booleans()),
+        st.tuples(
+            st.sampled_from("abcd"),
+            st.sampled_from("xyz"),
+            st.integers(0, 3),
+            st.booleans(),
+            st.sampled_from(["", "", "We pay.", "we PAY", "They pay"]),  # "": words of its own
+        ),
         max_size=14,
     )
 )
@@ -70,8 +83,10 @@ def test_count_comparable_equals_enumeration(rows):
     # content starting at 3 or 2 stands for an utterance split over speakers x and y (a coordinated group)
     group = {3: ("x", "y"), 2: ("x", "y")}
     sts = [
-        make(i, d, sp, dates[d], cs, assertion=ok, voices=group[cs] if cs in group and sp in "xy" else ())
-        for i, (d, sp, cs, ok) in enumerate(rows)
+        make(
+            i, d, sp, dates[d], cs, prop, assertion=ok, voices=group[cs] if cs in group and sp in "xy" else ()
+        )
+        for i, (d, sp, cs, ok, prop) in enumerate(rows)
     ]
     brute = sum(comparable(x, y) for x, y in itertools.combinations(sts, 2))
     assert count_comparable(sts) == brute

@@ -34,9 +34,23 @@ def anchors(text: str) -> set[str]:
     return out
 
 
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _repeated(a: Statement, b: Statement) -> bool:
+    """One document telling the same words twice (a quote in the headline and again in the body): one
+    statement, which cannot contradict itself."""
+    return a.doc_id == b.doc_id and _words(a.proposition) == _words(b.proposition)
+
+
 def comparable(a: Statement, b: Statement) -> bool:
     """Statements worth comparing: two checkable claims asserted by different speakers or in different
-    documents, or by one speaker on two dates."""
+    documents, or by one speaker on two dates; not one document's same words told twice."""
+    return _comparable(a, b) and not _repeated(a, b)
+
+
+def _comparable(a: Statement, b: Statement) -> bool:
     if not (a.is_assertion and b.is_assertion and a.checkable and b.checkable):
         return False
     if a.doc_id == b.doc_id and (a.content.start == b.content.start or _one_voice(a, b)):
@@ -90,7 +104,14 @@ def count_comparable(statements: Sequence[Statement]) -> int:
         for b in doc[i + 1 :]
         if a.speaker_id != b.speaker_id and a.content.start != b.content.start and _one_voice(a, b)
     )
-    return n * (n - 1) // 2 - same_speaker_date - (split - split_same_speaker) - one_voice
+    # and one document's same words told twice, where no rule above excludes them already
+    told: dict[tuple[str, str], list[Statement]] = {}
+    for s in live:
+        told.setdefault((s.doc_id, _words(s.proposition)), []).append(s)
+    repeated = sum(
+        1 for group in told.values() for i, a in enumerate(group) for b in group[i + 1 :] if _comparable(a, b)
+    )
+    return n * (n - 1) // 2 - same_speaker_date - (split - split_same_speaker) - one_voice - repeated
 
 
 def _similarities(vectors: np.ndarray, starts: np.ndarray, lo: int, hi: int) -> np.ndarray:
