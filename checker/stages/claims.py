@@ -81,10 +81,15 @@ def not_a_claim(span: SpacySpan) -> str:
     "" when one of its sentences is a claim."""
     reasons = []
     for sent in span.sents:
-        r = _clause(span.doc[max(sent.start, span.start) : min(sent.end, span.end)])
+        sub = span.doc[max(sent.start, span.start) : min(sent.end, span.end)]
+        r = _clause(sub)
         if not r:
             return ""
         reasons.append(r)
+        # what follows a colon is a clause of its own: "Repeat after me: Obama is not admitting 250,000"
+        colons = [t.i for t in sub if t.text == ":"]
+        if colons and not _clause(span.doc[colons[0] + 1 : sub.end]):
+            return ""
     return reasons[0] if reasons else "fragment"
 
 
