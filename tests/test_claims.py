@@ -63,7 +63,8 @@ def test_statements_carry_the_gate_and_a_non_claim_is_never_compared() -> None:
     (phrase,) = run("The council described the bridge as unsafe for traffic.")
     assert claim.checkable and claim.not_checkable == ""
     assert not phrase.checkable and phrase.not_checkable in ("noun phrase", "fragment")
-    other = run("The engineers said the bridge was unsafe.")[0]
+    # another document (each run() names its first document d0)
+    other = next(s for s in run("", "The engineers said the bridge was unsafe.") if s.doc_id == "d1")
     assert pair.comparable(claim, other)
     assert not pair.comparable(phrase, other) and pair.count_comparable([phrase, other]) == 0
 

@@ -52,6 +52,11 @@ def test_comparable_rules():
     )
     assert not comparable(head, body)
     assert comparable(head, make(10, "d2", "Fox", None, prop="We do not pay candidates to appear at debates"))
+    # one utterance extracted twice, its content spans overlapping ("Politico reveals: “Of its voters ...”")
+    whole = replace(make(11, "d3", "Politico", None, prop="a"), content=Span(1032, 1201, "x"))
+    quote = replace(make(12, "d3", "Politico reveals", None, prop="b"), content=Span(1055, 1295, "x"))
+    assert not comparable(whole, quote) and count_comparable([whole, quote]) == 0
+    assert comparable(whole, replace(quote, content=Span(1201, 1295, "x")))  # touching, not overlapping
 
 
 def test_one_groups_statements_are_not_compared_in_their_document():

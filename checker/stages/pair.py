@@ -53,11 +53,17 @@ def comparable(a: Statement, b: Statement) -> bool:
 def _comparable(a: Statement, b: Statement) -> bool:
     if not (a.is_assertion and b.is_assertion and a.checkable and b.checkable):
         return False
-    if a.doc_id == b.doc_id and (a.content.start == b.content.start or _one_voice(a, b)):
-        return False  # one statement split over coordinated speakers, or two of one group's statements
+    if a.doc_id == b.doc_id and (_overlap(a, b) or _one_voice(a, b)):
+        # one utterance: split over coordinated speakers, or extracted twice ("Politico reveals a few facts:
+        # “Of its 76,981 voters ...”" and the quote alone), or two of one group's statements
+        return False
     if a.speaker_id != b.speaker_id:
         return True
     return a.doc_id != b.doc_id and (a.date or "") != (b.date or "")
+
+
+def _overlap(a: Statement, b: Statement) -> bool:
+    return a.content.start < b.content.end and b.content.start < a.content.end
 
 
 def common_topics(
@@ -81,37 +87,24 @@ def _pairs(counts: Counter) -> int:
 
 
 def count_comparable(statements: Sequence[Statement]) -> int:
-    """How many pairs ``comparable`` admits, counted without enumerating them.
+    """How many pairs ``comparable`` admits, without enumerating the pairs across documents.
 
-    All pairs of checkable assertions, less those of one speaker on one date (one document has one date), less
-    those of one statement split over coordinated speakers.
+    Across documents: all pairs of checkable assertions less those of one speaker on one date. Within one
+    document (one date): each pair is tested, since the rules there (one utterance, one group, the same words
+    twice) depend on spans and words.
     """
     live = [s for s in statements if s.is_assertion and s.checkable]
     n = len(live)
+    by_doc: dict[str, list[Statement]] = {}
+    for s in live:
+        by_doc.setdefault(s.doc_id, []).append(s)
+    within = _pairs(Counter({d: len(ss) for d, ss in by_doc.items()}))
     same_speaker_date = _pairs(Counter((s.speaker_id, s.date or "") for s in live))
-    split = _pairs(Counter((s.doc_id, s.content.start) for s in live))
-    split_same_speaker = _pairs(Counter((s.doc_id, s.content.start, s.speaker_id) for s in live))
-    # pairs only the group rule excludes: in one document, different speakers and utterances, shared voice
-    voiced_docs = {s.doc_id for s in live if s.voices}
-    grouped: dict[str, list[Statement]] = {}
-    for s in live:
-        if s.doc_id in voiced_docs:
-            grouped.setdefault(s.doc_id, []).append(s)
-    one_voice = sum(
-        1
-        for doc in grouped.values()
-        for i, a in enumerate(doc)
-        for b in doc[i + 1 :]
-        if a.speaker_id != b.speaker_id and a.content.start != b.content.start and _one_voice(a, b)
+    same_speaker_doc = _pairs(Counter((s.doc_id, s.speaker_id) for s in live))
+    across = (n * (n - 1) // 2 - within) - (same_speaker_date - same_speaker_doc)
+    return across + sum(
+        1 for ss in by_doc.values() for i, a in enumerate(ss) for b in ss[i + 1 :] if comparable(a, b)
     )
-    # and one document's same words told twice, where no rule above excludes them already
-    told: dict[tuple[str, str], list[Statement]] = {}
-    for s in live:
-        told.setdefault((s.doc_id, _words(s.proposition)), []).append(s)
-    repeated = sum(
-        1 for group in told.values() for i, a in enumerate(group) for b in group[i + 1 :] if _comparable(a, b)
-    )
-    return n * (n - 1) // 2 - same_speaker_date - (split - split_same_speaker) - one_voice - repeated
 
 
 def _similarities(vectors: np.ndarray, starts: np.ndarray, lo: int, hi: int) -> np.ndarray:
