@@ -103,35 +103,28 @@ def candidates(args: argparse.Namespace) -> None:
         )
 
 
-def _overlaps(side: dict, st) -> bool:  # noqa: ANN001 - a checker Statement
-    """``side`` (a label's doc, start, end) and the statement's content overlap by half the longer span."""
-    if side["doc"] != st.doc_id:
-        return False
-    shared = min(side["end"], st.content.end) - max(side["start"], st.content.start)
-    return shared >= 0.5 * max(side["end"] - side["start"], st.content.end - st.content.start)
-
-
 def reach(args: argparse.Namespace) -> None:
     """Of the distinct pairs labelled a contradiction (either direction), how many are pair candidates at
     each cap on candidates per statement (``pair.candidates``' ``max_per_statement``), each month one corpus;
     the pairs a lower cap loses are scored by NLI to show whether the higher cap would report them."""
+    from checker.evaluation.corpus import Side, is_side
     from checker.io.inputs import load_inputs
     from checker.pipeline import live_statements, statements_of
     from checker.runtime.nli import load_nli
     from checker.stages import embed, infer, pair
 
-    gold: dict[tuple, dict] = {}
+    gold: dict[tuple, tuple[Side, Side]] = {}
     for line in args.labels.open(encoding="utf-8"):
         row = json.loads(line)
         if "contradiction" in (row["label_ab"], row["label_ba"]):
             key = tuple(sorted((s["doc"], s["start"], s["end"]) for s in (row["a"], row["b"])))
-            gold.setdefault(key, row)
+            gold.setdefault(key, (Side(*key[0]), Side(*key[1])))
     model, totals = load_nli(), defaultdict(int)
     print(f"{len(gold)} distinct pairs labelled a contradiction", flush=True)
     for month, paths in _month_docs(args.text, args.months).items():
         docs, _ = load_inputs([str(p) for p in paths])
         ids = {d.id for d in docs}
-        labelled = [g for g in gold.values() if g["a"]["doc"] in ids and g["b"]["doc"] in ids]
+        labelled = [(x, y) for x, y in gold.values() if x.doc in ids and y.doc in ids]
         live = live_statements(statements_of(docs)[1])
         by_id = {s.id: s for s in live}
         vectors, starts = embed.vectors(live)
@@ -140,12 +133,10 @@ def reach(args: argparse.Namespace) -> None:
         for cap in args.caps:
             cands = pair.candidates(live, vectors, starts=starts, common=common, max_per_statement=cap)
             found[cap] = {}
-            for i, g in enumerate(labelled):
+            for i, (x, y) in enumerate(labelled):
                 for c in cands:
                     a, b = by_id[c.a], by_id[c.b]
-                    if (_overlaps(g["a"], a) and _overlaps(g["b"], b)) or (
-                        _overlaps(g["a"], b) and _overlaps(g["b"], a)
-                    ):
+                    if (is_side(a, x) and is_side(b, y)) or (is_side(b, x) and is_side(a, y)):
                         found[cap][i] = c
                         break
             totals[cap] += len(found[cap])
@@ -354,8 +345,15 @@ def main() -> None:
     b.add_argument("--out", type=Path, required=True)
     b.add_argument("--candidates", type=Path, help="take the text from step 1's export instead of re-running")
     args = ap.parse_args()
-    commands = {"candidates": candidates, "sample": sample, "hard": hard, "collect": collect, "build": build}
-    {**commands, "reach": reach}[args.cmd](args)
+    commands = {
+        "candidates": candidates,
+        "sample": sample,
+        "hard": hard,
+        "collect": collect,
+        "reach": reach,
+        "build": build,
+    }
+    commands[args.cmd](args)
 
 
 if __name__ == "__main__":

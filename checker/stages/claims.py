@@ -87,8 +87,8 @@ def not_a_claim(span: SpacySpan) -> str:
             return ""
         reasons.append(r)
         # what follows a colon is a clause of its own: "Repeat after me: Obama is not admitting 250,000"
-        colons = [t.i for t in sub if t.text == ":"]
-        if colons and not _clause(span.doc[colons[0] + 1 : sub.end]):
+        colon = next((t.i for t in sub if t.text == ":"), None)
+        if colon is not None and not _clause(span.doc[colon + 1 : sub.end]):
             return ""
     return reasons[0] if reasons else "fragment"
 

@@ -34,32 +34,23 @@ def anchors(text: str) -> set[str]:
     return out
 
 
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.lower()))
-
-
-def _repeated(a: Statement, b: Statement) -> bool:
-    """One document telling the same words twice (a quote in the headline and again in the body): one
-    statement, which cannot contradict itself."""
-    return a.doc_id == b.doc_id and _words(a.proposition) == _words(b.proposition)
-
-
 def comparable(a: Statement, b: Statement) -> bool:
     """Statements worth comparing: two checkable claims asserted by different speakers or in different
-    documents, or by one speaker on two dates; not one document's same words told twice."""
-    return _comparable(a, b) and not _repeated(a, b)
-
-
-def _comparable(a: Statement, b: Statement) -> bool:
+    documents, or by one speaker on two dates; never one utterance of one document told twice."""
     if not (a.is_assertion and b.is_assertion and a.checkable and b.checkable):
         return False
-    if a.doc_id == b.doc_id and (_overlap(a, b) or _one_voice(a, b)):
-        # one utterance: split over coordinated speakers, or extracted twice ("Politico reveals a few facts:
-        # “Of its 76,981 voters ...”" and the quote alone), or two of one group's statements
+    if a.doc_id == b.doc_id and (_overlap(a, b) or _one_voice(a, b) or _same_words(a, b)):
+        # one utterance: split over coordinated speakers, extracted twice ("Politico reveals a few facts:
+        # “Of its 76,981 voters ...”" and the quote alone), or its words told twice (a quote in the headline
+        # and again in the body); or two of one group's statements
         return False
     if a.speaker_id != b.speaker_id:
         return True
     return a.doc_id != b.doc_id and (a.date or "") != (b.date or "")
+
+
+def _same_words(a: Statement, b: Statement) -> bool:
+    return re.findall(r"\w+", a.proposition.lower()) == re.findall(r"\w+", b.proposition.lower())
 
 
 def _overlap(a: Statement, b: Statement) -> bool:
