@@ -38,11 +38,20 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_nli import is_heldout, read_jsonl  # noqa: E402 - one definition of the held-out half and the reader
+from train_nli import (  # noqa: E402 - one definition of the held-out half, the public files and the reader
+    is_heldout,
+    is_validation,
+    negation_pairs,
+    public_pairs,
+    read_jsonl,
+)
 
 LABELS = ("contradiction", "entailment", "neutral")
+V2 = Path(__file__).resolve().parent / "nli-minilm-l6"
 WRITTEN = ["written-g1", "written-g2", "written-g3", "written-g4", "written-politics-p1",
            "written-politics-p2", "written-politics-p3"]  # fmt: skip
+#: Sources the data audit can add (``--add``): evidence against a claim in real text, and others.
+EXTRA = ("climate-fever", "healthver", "med", "wikifactcheck-refuted", "rule-news")
 OLD = ["snli-dev", "sick-train", "mnli-dev-matched", "snli-counterfactual-train"]
 #: FNC-1 train stance -> NLI label (the body's sentences as premise, the headline as hypothesis)
 FNC1_LABELS = {
@@ -114,6 +123,30 @@ def training_rows(args: argparse.Namespace) -> tuple[list[tuple[str, str, str]],
         contra = [r for r in fnc if r[2] == "contradiction"]
         # the rare disagreements four times, twice each way round
         add("fnc1-train", fnc + contra + [(h, p, lab) for p, h, lab in contra] * 2)
+    if args.public == "all":
+        # v2's public training files whole (minus its validation slice) and their counterfactual negations,
+        # without v2's rule-made PolNeAR pairs: the arm that starts from the base encoder
+        public = [r for r in public_pairs(args.data / "nli") if not is_validation(r[0], r[1], 0.03)]
+        public = [r for r in public if r[3].removesuffix(".jsonl") not in args.skip]
+        add("public", [r[:3] for r in public])
+        if "negations" not in args.skip:
+            add("negations", negation_pairs(public, args.seed))
+        for name in args.add:
+            if name == "rule-news":  # v2's 26k rule-made PolNeAR pairs, for the audit of what they do
+                from train_nli import news_pairs
+
+                add(name, news_pairs(args.data / "polnear" / "train" / "text", 30000, args.seed))
+            else:
+                add(
+                    name,
+                    [
+                        (r["premise"], r["hypothesis"], r["label"])
+                        for r in read_jsonl(args.data / "nli" / f"{name}.jsonl")
+                    ],
+                )
+        rows = [r for r in rows if r[2] in LABELS]
+        rng.shuffle(rows)
+        return rows, counts
     old = []
     for name in OLD:
         if name in args.skip:
@@ -130,6 +163,38 @@ def training_rows(args: argparse.Namespace) -> tuple[list[tuple[str, str, str]],
     return rows, counts
 
 
+def _is_nli(path: Path) -> bool:
+    """Whether the model at ``path`` already has checker's 3-way NLI head."""
+    config = json.loads((path / "config.json").read_text())
+    return {str(v).lower() for v in config.get("id2label", {}).values()} == set(LABELS)
+
+
+def _native_bf16(device: str) -> bool:
+    if device == "cuda":
+        return True
+    from checker.runtime.precision import bf16  # the CPU features the pipeline uses for its own encoders
+
+    return bf16()
+
+
+def length_batches(
+    rows: list[tuple[str, str, str]],
+    size: int,
+    tok,
+    seed: int,  # noqa: ANN001 - a transformers tokenizer
+) -> list[list[tuple[str, str, str]]]:
+    """Batches of rows of similar length, in random order: less padding, the same rows in an epoch.
+    Rows are sorted by length within windows of 50 batches, so each batch is still a random draw."""
+    window = size * 50
+    lengths = [len(tok(p, h, truncation=True, max_length=512)["input_ids"]) for p, h, _ in rows]
+    out = []
+    for lo in range(0, len(rows), window):
+        order = sorted(range(lo, min(lo + window, len(rows))), key=lengths.__getitem__)
+        out += [[rows[i] for i in order[j : j + size]] for j in range(0, len(order), size)]
+    random.Random(seed).shuffle(out)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
@@ -141,12 +206,26 @@ def main() -> None:
     )
     ap.add_argument("--old", type=int, default=5000, help="pairs of v2's public data mixed in")
     ap.add_argument(
+        "--public",
+        choices=("slice", "all"),
+        default="slice",
+        help="slice: --old pairs of v2's public data; all: v2's public files whole and their negations "
+        "(for training from the base encoder)",
+    )
+    ap.add_argument(
+        "--precision",
+        choices=("auto", "bf16", "fp32"),
+        default="auto",
+        help="bf16 autocast on a CUDA GPU, or on a CPU that multiplies bf16 natively (auto)",
+    )
+    ap.add_argument(
         "--fnc1",
         type=int,
         default=0,
         help="FNC-1 train: agree and disagree, and this many other rows (neutral)",
     )
     ap.add_argument("--skip", nargs="*", default=[], help="sources left out (for the data audit)")
+    ap.add_argument("--add", nargs="*", default=[], choices=EXTRA, help="sources added (with --public all)")
     ap.add_argument("--epochs", type=float, default=1.0)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=2e-5)
@@ -175,10 +254,22 @@ def main() -> None:
 
     start_from = ckpt if (ckpt / "state.pt").is_file() else args.base
     tok = AutoTokenizer.from_pretrained(args.base)
-    model = AutoModelForSequenceClassification.from_pretrained(start_from, dtype=torch.float32).to(device)
+    head = {}
+    if start_from == args.base and not _is_nli(args.base):  # a plain encoder: a new 3-way head
+        head = {
+            "num_labels": 3,
+            "id2label": dict(enumerate(LABELS)),
+            "label2id": {k: i for i, k in enumerate(LABELS)},
+        }
+    model = AutoModelForSequenceClassification.from_pretrained(start_from, dtype=torch.float32, **head).to(
+        device
+    )
     label_id = {str(v).lower(): int(k) for k, v in model.config.id2label.items()}
+    bf16 = args.precision == "bf16" or (args.precision == "auto" and _native_bf16(device))
+    autocast = torch.autocast(device, dtype=torch.bfloat16, enabled=bf16)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    steps = int(len(rows) * args.epochs + args.batch - 1) // args.batch
+    batches = length_batches(rows, args.batch, tok, args.seed)
+    steps = round(len(batches) * args.epochs)
 
     def schedule(step: int) -> float:  # 10% warm-up, then linear decay
         return min(1.0, (step + 1) / max(1, 0.1 * steps)) * max(0.0, (steps - step) / steps)
@@ -192,7 +283,7 @@ def main() -> None:
         step = state["step"]
         say(f"resumed at step {step}/{steps}")
     else:
-        say(f"start: {len(rows)} rows {counts}, {steps} steps, {device}, args {vars(args)}")
+        say(f"start: {len(rows)} rows {counts}, {steps} steps, {device}, bf16 {bf16}, args {vars(args)}")
 
     def save_checkpoint() -> None:
         tmp = args.out / "checkpoint.tmp"
@@ -205,11 +296,14 @@ def main() -> None:
     started = time.time()
     model.train()
     while step < steps:
-        lo = (step * args.batch) % len(rows)
-        batch = rows[lo : lo + args.batch]
+        batch = batches[step % len(batches)]
         enc = tok([r[0] for r in batch], [r[1] for r in batch], truncation=True, max_length=args.max_length,
                   padding=True, return_tensors="pt").to(device)  # fmt: skip
-        loss = model(**enc, labels=torch.tensor([label_id[r[2]] for r in batch], device=device)).loss
+        with autocast:
+            logits = model(**enc).logits
+        loss = torch.nn.functional.cross_entropy(
+            logits.float(), torch.tensor([label_id[r[2]] for r in batch], device=device)
+        )
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
@@ -227,10 +321,12 @@ def main() -> None:
     model.save_pretrained(args.out)
     tok.save_pretrained(args.out)
     for name in ("config_sentence_transformers.json", "modules.json", "sentence_bert_config.json"):
-        if (args.base / name).is_file():
-            shutil.copy(args.base / name, args.out / name)
+        # a cross-encoder's sentence-transformers files, which a plain base encoder does not have
+        if (V2 / name).is_file():
+            shutil.copy(V2 / name, args.out / name)
     card = {
-        "from": "checker NLI v2 (models/nli-minilm-l6 before v3)",
+        "from": "checker NLI v2 (models/nli-minilm-l6 before v3)" if _is_nli(args.base) else str(args.base),
+        "precision": "bf16 autocast" if bf16 else "fp32",
         "recipe": "models/train_nli_news.py",
         "rows": len(rows),
         "sources": counts,
