@@ -44,18 +44,25 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     missing = sorted({t for t in texts if _key(t) not in _CACHE})
     if missing:
         model = load_embedder()
-        tokenizer = getattr(model, "tokenizer", None) if work.counts_tokens() else None
-        tokens = 0
-        if tokenizer is not None:
-            ids = tokenizer(missing, truncation=True, max_length=model.max_seq_length)["input_ids"]
-            tokens = sum(len(t) for t in ids)
-        work.add("embedder", tokens, len(missing), -(-len(missing) // config.EMBED_BATCH_SIZE))
+        ids = model.tokenizer(missing, truncation=True, max_length=model.max_seq_length)["input_ids"]
+        # Texts are encoded with others of their own token length, never padded: in bf16 (AMX) padding
+        # changes a vector by up to 1e-3, so a text's vector, and a report, would depend on what else was
+        # encoded beside it (a warm process and a fresh one printed different similarities).
+        by_length: dict[int, list[str]] = {}
+        for text, tokens in zip(missing, ids, strict=True):
+            by_length.setdefault(len(tokens), []).append(text)
+        batches = sum(-(-len(group) // config.EMBED_BATCH_SIZE) for group in by_length.values())
+        work.add("embedder", sum(len(t) for t in ids) if work.counts_tokens() else 0, len(missing), batches)
         with precision.autocast():
-            vecs = model.encode(
-                missing, batch_size=config.EMBED_BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True
-            )
-        for t, v in zip(missing, vecs, strict=True):
-            _CACHE[_key(t)] = v.astype(np.float32)
+            for _, group in sorted(by_length.items()):
+                vecs = model.encode(
+                    group,
+                    batch_size=config.EMBED_BATCH_SIZE,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                )
+                for t, v in zip(group, vecs, strict=True):
+                    _CACHE[_key(t)] = v.astype(np.float32)
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
     return np.stack([_CACHE[_key(t)] for t in texts])
