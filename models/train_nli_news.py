@@ -319,6 +319,7 @@ def main() -> None:
                 return
     model.eval()
     model.save_pretrained(args.out)
+    tok.model_max_length = args.max_length  # what it was trained on, and what the pipeline truncates at
     tok.save_pretrained(args.out)
     for name in ("config_sentence_transformers.json", "modules.json", "sentence_bert_config.json"):
         # a cross-encoder's sentence-transformers files, which a plain base encoder does not have
