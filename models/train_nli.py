@@ -26,6 +26,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 LABELS = ["contradiction", "entailment", "neutral"]  # must match checker.config.NLI_LABELS
+#: Share of the public training pairs held out for validation, by hash (``is_validation``).
+VAL_SHARE = 0.03
 TRAIN_FILES = [
     "snli-dev.jsonl",
     "sick-train.jsonl",
@@ -363,7 +365,7 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=8e-5)
     ap.add_argument("--max-length", type=int, default=128)
     ap.add_argument("--news-pairs", type=int, default=30000)
-    ap.add_argument("--val-share", type=float, default=0.03)
+    ap.add_argument("--val-share", type=float, default=VAL_SHARE)
     ap.add_argument("--checkpoints", type=Path, default=Path("/tmp/checker-nli-ckpt"))
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--no-eval", action="store_true", help="skip measuring the held-out files after training")

@@ -38,15 +38,17 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_nli import (  # noqa: E402 - one definition of the held-out half, the public files and the reader
+from train_nli import (  # noqa: E402 - one definition of the labels, the held-out half, the public files and the reader
+    LABELS,
+    VAL_SHARE,
     is_heldout,
     is_validation,
     negation_pairs,
+    news_pairs,
     public_pairs,
     read_jsonl,
 )
 
-LABELS = ("contradiction", "entailment", "neutral")
 V2 = Path(__file__).resolve().parent / "nli-minilm-l6"
 WRITTEN = ["written-g1", "written-g2", "written-g3", "written-g4", "written-politics-p1",
            "written-politics-p2", "written-politics-p3"]  # fmt: skip
@@ -126,38 +128,29 @@ def training_rows(args: argparse.Namespace) -> tuple[list[tuple[str, str, str]],
     if args.public == "all":
         # v2's public training files whole (minus its validation slice) and their counterfactual negations,
         # without v2's rule-made PolNeAR pairs: the arm that starts from the base encoder
-        public = [r for r in public_pairs(args.data / "nli") if not is_validation(r[0], r[1], 0.03)]
+        public = [r for r in public_pairs(args.data / "nli") if not is_validation(r[0], r[1], VAL_SHARE)]
         public = [r for r in public if r[3].removesuffix(".jsonl") not in args.skip]
         add("public", [r[:3] for r in public])
         if "negations" not in args.skip:
             add("negations", negation_pairs(public, args.seed))
         for name in args.add:
             if name == "rule-news":  # v2's 26k rule-made PolNeAR pairs, for the audit of what they do
-                from train_nli import news_pairs
-
                 add(name, news_pairs(args.data / "polnear" / "train" / "text", 30000, args.seed))
             else:
-                add(
-                    name,
-                    [
-                        (r["premise"], r["hypothesis"], r["label"])
-                        for r in read_jsonl(args.data / "nli" / f"{name}.jsonl")
-                    ],
-                )
-        rows = [r for r in rows if r[2] in LABELS]
-        rng.shuffle(rows)
-        return rows, counts
-    old = []
-    for name in OLD:
-        if name in args.skip:
-            continue
-        for r in read_jsonl(args.data / "nli" / f"{name}.jsonl"):
-            if r["label"] in LABELS and not (
-                name == "mnli-dev-matched" and is_heldout(r["premise"], r["hypothesis"])
-            ):
-                old.append((r["premise"], r["hypothesis"], r["label"]))
-    rng.shuffle(old)
-    add("v2-public", old[: args.old])
+                path = args.data / "nli" / f"{name}.jsonl"
+                add(name, [(r["premise"], r["hypothesis"], r["label"]) for r in read_jsonl(path)])
+    else:
+        old = []
+        for name in OLD:
+            if name in args.skip:
+                continue
+            for r in read_jsonl(args.data / "nli" / f"{name}.jsonl"):
+                if r["label"] in LABELS and not (
+                    name == "mnli-dev-matched" and is_heldout(r["premise"], r["hypothesis"])
+                ):
+                    old.append((r["premise"], r["hypothesis"], r["label"]))
+        rng.shuffle(old)
+        add("v2-public", old[: args.old])
     rows = [r for r in rows if r[2] in LABELS]
     rng.shuffle(rows)
     return rows, counts
@@ -180,8 +173,8 @@ def _native_bf16(device: str) -> bool:
 def length_batches(
     rows: list[tuple[str, str, str]],
     size: int,
-    tok,
-    seed: int,  # noqa: ANN001 - a transformers tokenizer
+    tok,  # noqa: ANN001 - a transformers tokenizer
+    seed: int,
 ) -> list[list[tuple[str, str, str]]]:
     """Batches of rows of similar length, in random order: less padding, the same rows in an epoch.
     Rows are sorted by length within windows of 50 batches, so each batch is still a random draw."""
