@@ -90,6 +90,8 @@ CACHE_DIR = Path(
 )
 #: The int8 ONNX file, relative to the NLI model directory.
 NLI_ONNX_FILE = Path("onnx") / "model_qint8.onnx"
+#: The NLI model directory's calibration: ``{"temperature": T, ...}`` (``models/calibrate_nli.py``).
+NLI_CALIBRATION_FILE = "calibration.json"
 #: Candidates scored per NLI call: the more pairs sorted by length together, the less padding (and the
 #: coarser the progress bar); 4096 is 7% faster than 512 on PolNeAR's pairs.
 NLI_CANDIDATES_PER_CALL = 4096
@@ -99,21 +101,37 @@ EMBED_BATCH_SIZE = 32
 #: model are all this size. ``checker bench`` sets them against the machine's measured speed.
 MINILM_L6_FLOP_PER_TOKEN = 2 * 6 * (4 * 384**2 + 2 * 384 * 1536)
 
-#: A pair is reported when its contradiction score reaches this.
+#: A pair is reported when its contradiction score reaches this. Scores are calibrated
+#: (``NLIModel.calibrated``: the model's log-odds divided by the temperature in its directory, 3.13 for v3,
+#: fitted on the real-news dev), so this and the next two bars are on that scale; calibration keeps 0.5 at
+#: 0.5. Re-chosen on dev (2026-12-02, ``python -m checker.evaluation.sweep``, the model card's
+#: "Calibration"): at 0.45 / 0.47 / 0.5 / 0.53 / 0.57 PolNeAR dev as one corpus reports 31 / 28 / 27 / 26 / 20
+#: pairs, none of the top 20 real at any of them and no gold pair; eval/'s dev split F1 0.692 / 0.692 /
+#: 0.675 / 0.671 / 0.648. The unseen months (PolNeAR train 2015-11/12) report 62 / 54 / 41 / 30 / 26 with
+#: the same 6 real in the top 20 and 9 / 9 / 8 / 8 / 7 gold (UNCUED_THRESHOLD at 0.635). 0.53 would cut the
+#: unseen months' report by a quarter with nothing real lost, but the seed's top pair scores 0.515: 0.5
+#: stays.
 CONTRADICTION_THRESHOLD = 0.5
 #: A pair's opposites (``opposite.hypotheses``) and main claims (``opposite.main_claim``) are checked only
 #: when NLI gives either direction at least this contradiction or entailment: a cost bar, set so that about a
 #: third of the PolNeAR corpus's candidate pairs pass it (README "Performance"); the rest the model reads as
 #: wholly neutral, about different things. 0.05 since 2026-12-01 (0.02 before): 4% fewer NLI calls on PolNeAR
 #: dev as one corpus with the same 60 pairs reported at the same scores, and eval/'s dev split identical;
-#: at 0.1 the corpus report loses 2 pairs.
-OPPOSITE_GATE = 0.05
+#: at 0.1 the corpus report loses 2 pairs (NLI v2). On the model's own probabilities, not the calibrated
+#: scale. 0.1 since 2026-12-02 (NLI v3, ``python -m checker.evaluation.sweep --set OPPOSITE_GATE=...``): at
+#: 0.02 / 0.05 / 0.1 PolNeAR dev reports 26 / 25 / 24 pairs (none of the top 20 real, no gold), the unseen
+#: months 41 / 40 / 40 (7 real in the top 20, 8 gold at each), eval/'s dev split identical (F1 0.671); of
+#: PolNeAR dev's 1,428 candidates 634 pass 0.05 and 408 pass 0.1.
+OPPOSITE_GATE = 0.1
 #: The score given to a pair that states the same quantity or date differently, or the same claim with a
-#: word swapped for its antonym (``opposite.ANTONYM_FORMS``) ...
+#: word swapped for its antonym (``opposite.ANTONYM_FORMS``), on the model's scale, before calibration
+#: (reported as 0.67 with v3's temperature) ...
 RULE_SCORE = 0.9
 #: ... when the two propositions are at least this similar and neither is negated ("Varden Rail has won
 #: the contract for the Ashby lines" vs "Varden Rail lost the tender for the Ashby lines", 0.80). On eval/'s
-#: dev split no unnegated pair of different claims with an antonym reached 0.70.
+#: dev split no unnegated pair of different claims with an antonym reached 0.70. Checked again with NLI v3
+#: (2026-12-02, ``sweep --set ANTONYM_MIN_SIMILARITY=...``): 0.7, 0.75 and 0.8 give the same report on PolNeAR
+#: dev, eval/'s dev split and the unseen months: no pair there turns on this bar.
 ANTONYM_MIN_SIMILARITY = 0.75
 #: The figure rule applies only where the model itself reads at least this contradiction in the pair (the
 #: higher direction, or an opposite or main claim). On PolNeAR dev as one corpus (2026-12-01) the rule
@@ -147,12 +165,16 @@ SAME_THING_SIMILARITY = 0.55
 #: reported, all four in the top 20 and all four false by every reader; no gold pair and not one reported pair
 #: of eval/'s dev split (102 cases) depends on them.
 PAIR_MIN_PER_STATEMENT = 0
-#: A pair kept only as a nearest neighbour (below both similarity bars) is reported from this score.
-NEAREST_THRESHOLD = 0.95
+#: A pair kept only as a nearest neighbour (below both similarity bars) is reported from this score: 0.95
+#: before calibration (see above), 0.72 on the calibrated scale (v3's temperature), the same pairs.
+NEAREST_THRESHOLD = 0.72
 #: A pair with no sign of contradiction but the model's reading (reason "other": no denial, negation,
 #: antonym, figure or same speaker) is reported from this score. On eval/'s dev split (102 cases, 2026-11-25)
-#: 6 of its 8 "other" false alarms scored 0.51-0.84 and its 4 right ones 0.90 and more.
-UNCUED_THRESHOLD = 0.85
+#: 6 of its 8 "other" false alarms scored 0.51-0.84 and its 4 right ones 0.90 and more (NLI v2, before
+#: calibration). Re-chosen on the calibrated scale (2026-12-02, v3; 0.85 before calibration is 0.635): at
+#: 0.635 / 0.67 / 0.72 the unseen months' top 20 holds 6 / 7 / 7 real (18 of 20 judged at 0.72), PolNeAR dev
+#: reports 27 / 25 / 24 pairs (none real), eval/'s dev split F1 0.675 / 0.671 / 0.671.
+UNCUED_THRESHOLD = 0.67
 #: A noun named by more than this share of the corpus's statements (and more than COMMON_TOPIC_MIN) says
 #: nothing of what a claim is about ("Trump" in an election corpus): ``about`` does not cite it
 #: (``pair.common_topics``, ``rules.about``).

@@ -134,7 +134,9 @@ class Candidate:
 class Contradiction:
     a: Statement
     b: Statement
-    score: float  # max of the two directions' contradiction probability, or the rule's score
+    #: max of the two directions' contradiction probability, or the rule's score, calibrated by the model's
+    #: temperature (``NLIModel.calibrated``; the same order, the same 0.5)
+    score: float
     nli_ab: dict[str, float]
     nli_ba: dict[str, float]
     similarity: float

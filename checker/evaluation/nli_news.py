@@ -88,14 +88,33 @@ def _jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def emergent(model: NLIModel, data: Path, per_class: int = PER_CLASS) -> dict[str, Any]:
+#: One item of a ranked set: its pairs; its score is the highest contradiction of any, either direction.
+Item = list[tuple[str, str]]
+
+
+def item_scores(model: NLIModel, items: Sequence[Item]) -> list[float]:
+    """Each item's score: the highest contradiction probability of its pairs, either direction."""
+    flat = [pair for item in items for pair in item]
+    per_pair = contradiction(model, flat)
+    out, at = [], 0
+    for item in items:
+        out.append(max(per_pair[at : at + len(item)], default=0.0))
+        at += len(item)
+    return out
+
+
+def emergent_items(data: Path, per_class: int = PER_CLASS) -> tuple[list[Item], list[Item]]:
+    """Emergent train: ``against`` items, ``for`` items."""
     rng = random.Random(SEED)
     rows = _jsonl(data / "stance" / "emergent-train.jsonl")
     against = _draw([(r["claim"], r["headline"]) for r in rows if r["label"] == "against"], per_class, rng)
     support = _draw([(r["claim"], r["headline"]) for r in rows if r["label"] == "for"], per_class, rng)
-    return _ranked(
-        "emergent", contradiction(model, against), contradiction(model, support), ("against", "for")
-    )
+    return [[p] for p in against], [[p] for p in support]
+
+
+def emergent(model: NLIModel, data: Path, per_class: int = PER_CLASS) -> dict[str, Any]:
+    against, support = emergent_items(data, per_class)
+    return _ranked("emergent", item_scores(model, against), item_scores(model, support), ("against", "for"))
 
 
 def sentences(body: str) -> list[str]:
@@ -103,9 +122,11 @@ def sentences(body: str) -> list[str]:
     return [s.strip() for p in body.split("\n") for s in _SENTENCE_END.split(p) if len(s.split()) >= 4]
 
 
-def fnc1(
-    model: NLIModel, data: Path, embed: Callable[[Sequence[str]], np.ndarray], per_class: int = PER_CLASS
-) -> dict[str, Any]:
+def fnc1_items(
+    data: Path, embed: Callable[[Sequence[str]], np.ndarray], per_class: int = PER_CLASS
+) -> tuple[list[Item], list[Item]]:
+    """FNC-1 competition test: ``disagree`` items, ``agree`` items, each a headline against the body's
+    ``FNC1_SENTENCES`` sentences most like it."""
     rng = random.Random(SEED)
     stance_path = data / "stance" / "fnc1-competition-test-stances.csv"
     body_path = data / "stance" / "fnc1-competition-test-bodies.csv"
@@ -116,25 +137,26 @@ def fnc1(
         bodies = {r["Body ID"]: r["articleBody"] for r in csv.DictReader(fh)}
     with stance_path.open(encoding="utf-8") as fh:
         stances = list(csv.DictReader(fh))
-    scores: dict[str, list[float]] = {}
+    items: dict[str, list[Item]] = {}
     for label in ("disagree", "agree"):
-        rows = _draw([r for r in stances if r["Stance"] == label], per_class, rng)
-        pairs, owner = [], []
-        for n, r in enumerate(rows):
+        items[label] = []
+        for r in _draw([r for r in stances if r["Stance"] == label], per_class, rng):
             sents = sentences(bodies[r["Body ID"]]) or [bodies[r["Body ID"]][:500]]
             vecs = embed([r["Headline"], *sents])
             best = np.argsort(-(vecs[1:] @ vecs[0]))[:FNC1_SENTENCES]
-            pairs += [(r["Headline"], sents[i]) for i in best]
-            owner += [n] * len(best)
-        per_pair = contradiction(model, pairs)
-        best_score = [0.0] * len(rows)
-        for n, s in zip(owner, per_pair, strict=True):
-            best_score[n] = max(best_score[n], s)
-        scores[label] = best_score
-    return _ranked("fnc1", scores["disagree"], scores["agree"], ("disagree", "agree"))
+            items[label].append([(r["Headline"], sents[i]) for i in best])
+    return items["disagree"], items["agree"]
 
 
-def claimdiff(model: NLIModel, data: Path, per_class: int = PER_CLASS) -> dict[str, Any]:
+def fnc1(
+    model: NLIModel, data: Path, embed: Callable[[Sequence[str]], np.ndarray], per_class: int = PER_CLASS
+) -> dict[str, Any]:
+    disagree, agree = fnc1_items(data, embed, per_class)
+    return _ranked("fnc1", item_scores(model, disagree), item_scores(model, agree), ("disagree", "agree"))
+
+
+def claimdiff_items(data: Path, per_class: int = PER_CLASS) -> tuple[list[Item], list[Item]]:
+    """ClaimDiff weak train: claim b ``weakens`` a, and the rest."""
     rng = random.Random(SEED)
     path = data / "claimdiff" / "claimdiff-weak-train.json"
     if not path.is_file():
@@ -142,9 +164,12 @@ def claimdiff(model: NLIModel, data: Path, per_class: int = PER_CLASS) -> dict[s
     rows = json.loads(path.read_text(encoding="utf-8"))["data"]
     weakens = _draw([(r["claim_a"], r["claim_b"]) for r in rows if str(r["relation"]) == "1"], per_class, rng)
     other = _draw([(r["claim_a"], r["claim_b"]) for r in rows if str(r["relation"]) != "1"], per_class, rng)
-    return _ranked(
-        "claimdiff", contradiction(model, weakens), contradiction(model, other), ("weakens", "not")
-    )
+    return [[p] for p in weakens], [[p] for p in other]
+
+
+def claimdiff(model: NLIModel, data: Path, per_class: int = PER_CLASS) -> dict[str, Any]:
+    weakens, other = claimdiff_items(data, per_class)
+    return _ranked("claimdiff", item_scores(model, weakens), item_scores(model, other), ("weakens", "not"))
 
 
 def written(model: NLIModel, data: Path, name: str = "written-g5") -> dict[str, Any]:
@@ -164,8 +189,9 @@ def written(model: NLIModel, data: Path, name: str = "written-g5") -> dict[str, 
     return out | {"accuracy": round(accuracy, 4), "contradiction_f1": round(f1, 4)}
 
 
-def judged(model: NLIModel, corpus: Sequence[Path], judgements: Path) -> dict[str, Any]:
-    """The judged PolNeAR dev pairs whose both sides checker extracts, scored on its propositions."""
+def judged_items(corpus: Sequence[Path], judgements: Path) -> tuple[list[Item], list[Item], int]:
+    """The judged PolNeAR dev pairs whose both sides checker extracts, on its propositions: real ones, the
+    rest, and how many pairs the file judges."""
     from checker.evaluation.corpus import is_side, judged_pairs, read_judgements
     from checker.io.inputs import load_inputs
     from checker.pipeline import statements_of
@@ -177,21 +203,21 @@ def judged(model: NLIModel, corpus: Sequence[Path], judgements: Path) -> dict[st
     for st in statements:
         if st.proposition:
             by_doc.setdefault(st.doc_id, []).append(st)
-    texts, gold = [], []
+    real: list[Item] = []
+    other: list[Item] = []
     for pair in pairs:
         a = next((s for s in by_doc.get(pair.a.doc, []) if is_side(s, pair.a)), None)
         b = next((s for s in by_doc.get(pair.b.doc, []) if is_side(s, pair.b)), None)
         if a is not None and b is not None:
-            texts.append((a.proposition, b.proposition))
-            gold.append(pair.is_gold)
-    scores = contradiction(model, texts)
-    out = _ranked(
-        "judged",
-        [s for s, g in zip(scores, gold, strict=True) if g],
-        [s for s, g in zip(scores, gold, strict=True) if not g],
-        ("real", "not"),
-    )
-    return out | {"pairs_judged": len(pairs), "pairs_extracted": len(texts)}
+            (real if pair.is_gold else other).append([(a.proposition, b.proposition)])
+    return real, other, len(pairs)
+
+
+def judged(model: NLIModel, corpus: Sequence[Path], judgements: Path) -> dict[str, Any]:
+    """The judged PolNeAR dev pairs whose both sides checker extracts, scored on its propositions."""
+    real, other, n_judged = judged_items(corpus, judgements)
+    out = _ranked("judged", item_scores(model, real), item_scores(model, other), ("real", "not"))
+    return out | {"pairs_judged": n_judged, "pairs_extracted": len(real) + len(other)}
 
 
 def evaluate(

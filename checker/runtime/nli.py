@@ -33,12 +33,20 @@ class PairScorer(Protocol):
 
 @dataclass(frozen=True)
 class NLIModel:
-    """A cross-encoder with ``predict(pairs) -> [{"entailment": p, "neutral": p, "contradiction": p}]``."""
+    """A cross-encoder with ``predict(pairs) -> [{"entailment": p, "neutral": p, "contradiction": p}]``, and
+    the temperature that calibrates a pair's contradiction score (``calibrated``)."""
 
     encoder: PairScorer  # sentence_transformers.CrossEncoder or runtime.onnx.OnnxCrossEncoder
     labels: tuple[str, ...]
     path: str
     backend: str = "torch"
+    #: From the model directory's ``config.NLI_CALIBRATION_FILE`` (1 where it has none).
+    temperature: float = 1.0
+
+    def calibrated(self, score: float) -> float:
+        """``score`` with its log-odds divided by the temperature: the same order and the same 0.5, but a
+        chance of a real contradiction as measured on the real-news dev (``models/calibrate_nli.py``)."""
+        return calibrate(score, self.temperature)
 
     def predict(
         self, pairs: Sequence[tuple[str, str]], batch_size: int = config.NLI_BATCH_SIZE
@@ -61,6 +69,28 @@ class NLIModel:
         )
         probs = np.asarray(probs, dtype=np.float64).reshape(len(pairs), len(self.labels))
         return [{label: float(p[i]) for i, label in enumerate(self.labels)} for p in probs]
+
+
+def calibrate(score: float, temperature: float) -> float:
+    """``score``'s log-odds divided by ``temperature``, back as a probability."""
+    if temperature == 1.0:
+        return score
+    p = min(max(score, 1e-12), 1 - 1e-12)
+    return float(1 / (1 + np.exp(-np.log(p / (1 - p)) / temperature)))
+
+
+def temperature_of(path: str | Path) -> float:
+    """The temperature in the model directory's calibration file, 1 where it has none."""
+    file = Path(path) / config.NLI_CALIBRATION_FILE
+    if not file.is_file():
+        return 1.0
+    try:
+        value = float(json.loads(file.read_text(encoding="utf-8"))["temperature"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"{file}: not a calibration file ({type(exc).__name__}: {exc})") from exc
+    if not 0.05 <= value <= 20:
+        raise ModelError(f"{file}: temperature {value} is outside 0.05-20")
+    return value
 
 
 def weights_digest(model_dir: str | Path) -> str:
@@ -198,7 +228,7 @@ def _load(path: Path, backend: str, *, strict: bool = False) -> NLIModel:
             raise ModelError(
                 f"{onnx_file}: cannot load the {backend} ONNX model ({type(exc).__name__}: {exc})"
             ) from exc
-        return NLIModel(fast, _labels(path, id2label), str(path), backend)
+        return NLIModel(fast, _labels(path, id2label), str(path), backend, temperature_of(path))
     if problem and strict:
         raise ModelError(f"{path} {problem}")
 
@@ -224,7 +254,7 @@ def _load(path: Path, backend: str, *, strict: bool = False) -> NLIModel:
             f"checker: note: {path} {problem}; using the fp32 torch model (rebuild it with "
             "python models/export_onnx.py, or set CHECKER_NLI_BACKEND=torch)\n"
         )
-    return NLIModel(enc, _labels(path, enc.model.config.id2label), str(path), "torch")
+    return NLIModel(enc, _labels(path, enc.model.config.id2label), str(path), "torch", temperature_of(path))
 
 
 def _labels(path: Path, id2label: dict) -> tuple[str, ...]:

@@ -4,7 +4,7 @@ claims where the model shows some signal, the figure and antonym rules, and the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from checker import config
 from checker.records import Candidate, Contradiction, Reason, Statement
@@ -108,7 +108,8 @@ def score(
     candidates: Sequence[Candidate], statements: dict[str, Statement], model: NLIModel
 ) -> list[Contradiction]:
     """Score each candidate in both directions; contradiction = the higher of the two, or the probability that
-    one statement entails the other's opposite (``opposite.opposites``), or the number rule.
+    one statement entails the other's opposite (``opposite.opposites``), or the number rule; then calibrated
+    (``NLIModel.calibrated``).
 
     Long propositions are scored piece by piece; a pair's scores are those of its most contradictory pieces.
     Opposites are checked only where the two directions found some contradiction or entailment
@@ -129,9 +130,13 @@ def score(
         if signal >= config.OPPOSITE_GATE:
             second.ask(plan, statements[c.a], statements[c.b])
     second_probs = _predict(model, second.pairs)
+    # every rule above reads the model's own probabilities; only the score reported is calibrated
     return [
-        _judge(c, plan, statements[c.a], statements[c.b], probs, second.pairs, second_probs)
-        for c, plan in zip(candidates, plans, strict=True)
+        replace(judged, score=model.calibrated(judged.score))
+        for judged in (
+            _judge(c, plan, statements[c.a], statements[c.b], probs, second.pairs, second_probs)
+            for c, plan in zip(candidates, plans, strict=True)
+        )
     ]
 
 

@@ -18,7 +18,10 @@ def embedding_model() -> str:
 
 @lru_cache(maxsize=1)
 def nli_model() -> str:
-    """The NLI model's directory and the start of its weights' digest (hashed once per process)."""
-    from checker.runtime.nli import weights_digest
+    """The NLI model's directory, the start of its weights' digest (hashed once per process) and its
+    calibration's temperature where it has one: a store's scores are on that scale."""
+    from checker.runtime.nli import temperature_of, weights_digest
 
-    return f"{config.NLI_MODEL_DIR.name} {weights_digest(config.NLI_MODEL_DIR)[:12]}"
+    name = f"{config.NLI_MODEL_DIR.name} {weights_digest(config.NLI_MODEL_DIR)[:12]}"
+    temperature = temperature_of(config.NLI_MODEL_DIR)
+    return name if temperature == 1.0 else f"{name} T={temperature:g}"
