@@ -259,7 +259,7 @@ def build(args: argparse.Namespace) -> None:
     from checker.io.inputs import load_inputs
     from checker.pipeline import statements_of
 
-    labels = [json.loads(line) for line in args.labels.open(encoding="utf-8") if line.strip()]
+    labels = [json.loads(line) for f in args.labels for line in f.open(encoding="utf-8") if line.strip()]
     months = sorted({lab[k]["doc"].split("_")[1][:7] for lab in labels for k in ("a", "b")})
     # a span may hold two statements (two speakers of one quote): each proposition, by its sha1
     found: dict[tuple[str, int, int], dict[str, str]] = defaultdict(dict)
@@ -340,7 +340,7 @@ def main() -> None:
     r.add_argument("--months", nargs="+", required=True)
     r.add_argument("--caps", nargs="+", type=int, default=[3, 2])
     b = sub.add_parser("build")
-    b.add_argument("--labels", type=Path, required=True)
+    b.add_argument("--labels", type=Path, nargs="+", required=True, help="one or more label files")
     b.add_argument("--text", type=Path, required=True)
     b.add_argument("--out", type=Path, required=True)
     b.add_argument("--candidates", type=Path, help="take the text from step 1's export instead of re-running")
