@@ -209,3 +209,26 @@ def test_a_clause_is_no_speaker():
     assert is_clause(pd, span("inspections have not been made public"))  # what the tagger once took
     assert not is_clause(pd, span("The people"))
     assert not is_clause(pd, span("People who were at the meeting"))  # a noun with its relative clause
+
+
+def test_the_subject_of_a_clause_inside_the_attribution_is_no_speaker():
+    from checker.records import Document, Span
+    from checker.runtime.parser import load_spacy
+    from checker.stages import segment
+    from checker.stages.attribute.merge import _subject_of_clause
+
+    text = (
+        "Clinton, after the scandal about her use of private email broke in March, initially said that there "
+        "was no classified material on her account. As the mayor said, the budget is balanced."
+    )
+    (pd,) = segment.parse([Document("d0", text)], load_spacy())
+
+    def span(words: str, after: int = 0) -> Span:
+        start = text.index(words, after)
+        return Span(start, start + len(words), words)
+
+    said = span("initially said")
+    assert _subject_of_clause(pd, span("the scandal"), said)  # the subject of "broke", what the tagger took
+    assert not _subject_of_clause(pd, span("Clinton"), said)
+    # the subject of the cue itself stands, even where the cue heads an adverbial clause
+    assert not _subject_of_clause(pd, span("the mayor"), span("said", text.index("As the mayor")))

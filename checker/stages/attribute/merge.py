@@ -121,13 +121,32 @@ def merge(pd: ParsedDocument, tagged: list[Statement], rules: list[Statement]) -
     return [s for i, s in enumerate(out) if i not in drop]
 
 
+def _subject_of_clause(pd: ParsedDocument, span: Span, cue: Span) -> bool:
+    """Whether a source span is the subject of a clause inside the attribution, not of its cue ("Clinton,
+    after the scandal about her email broke in March, initially said": "the scandal" is the subject of
+    "broke", an adverbial clause)."""
+    toks = tokens_in(pd, span.start, span.end)
+    if not toks:
+        return False
+    inside = {t.i for t in toks}
+    root = next((t for t in toks if t.head.i not in inside or t.head.i == t.i), toks[0])
+    verb = root.head
+    return (
+        root.dep_ in ("nsubj", "nsubjpass")
+        and verb.dep_ in ("advcl", "relcl", "acl")
+        and verb.i not in {t.i for t in tokens_in(pd, cue.start, cue.end)}
+    )
+
+
 def _mended(pd: ParsedDocument, t: Statement, r: Statement) -> Statement:
     """The tagged statement ``t`` with what the rules' statement ``r`` of the same cue gets right."""
     if not touch(rng(r.cue), rng(t.cue)):
         return t
-    if is_clause(pd, t.speaker) and not is_clause(pd, r.speaker):
+    clause = is_clause(pd, t.speaker) and not is_clause(pd, r.speaker)
+    if clause or _subject_of_clause(pd, t.speaker, t.cue):
         # "The people, who spoke ... because the inspections have not been made public, said": the tagger
-        # took the end of the relative clause for the source; the parse's subject stands
+        # took the end of the relative clause (or a clause's subject) for the source; the parse's subject
+        # stands
         t = replace(t, speaker=r.speaker)
     if (
         r.content.start <= t.content.start
