@@ -121,7 +121,7 @@ CONTRADICTION_THRESHOLD = 0.5
 #: scale. 0.1 since 2026-12-02 (NLI v3, ``python -m checker.evaluation.sweep --set OPPOSITE_GATE=...``): at
 #: 0.02 / 0.05 / 0.1 PolNeAR dev reports 26 / 25 / 24 pairs (none of the top 20 real, no gold), the unseen
 #: months 41 / 40 / 40 (7 real in the top 20, 8 gold at each), eval/'s dev split identical (F1 0.671); of
-#: PolNeAR dev's 1,428 candidates 634 pass 0.05 and 408 pass 0.1.
+#: PolNeAR dev's 1,428 candidates 634 pass 0.05 and 408 pass 0.1 (``sweep --gates 0.05 0.1``).
 OPPOSITE_GATE = 0.1
 #: The score given to a pair that states the same quantity or date differently, or the same claim with a
 #: word swapped for its antonym (``opposite.ANTONYM_FORMS``), on the model's scale, before calibration

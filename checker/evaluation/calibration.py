@@ -50,20 +50,13 @@ def dev_sets(
 ) -> list[DevSet]:
     """The real-news dev of ``nli_news``: Emergent, FNC-1, ClaimDiff, written-g5 (contradiction vs the rest)
     and, given a corpus and its judgements, the judged pairs."""
-    from checker.config import NLI_LABELS
     from checker.runtime.embedder import embed
 
-    written = [r for r in nli_news._jsonl(data / "nli-news" / "written-g5.jsonl") if r["label"] in NLI_LABELS]
     sets = [
         dev_set(model, "emergent", *nli_news.emergent_items(data)),
         dev_set(model, "fnc1", *nli_news.fnc1_items(data, embed)),
         dev_set(model, "claimdiff", *nli_news.claimdiff_items(data)),
-        dev_set(
-            model,
-            "written-g5",
-            [[(r["premise"], r["hypothesis"])] for r in written if r["label"] == "contradiction"],
-            [[(r["premise"], r["hypothesis"])] for r in written if r["label"] != "contradiction"],
-        ),
+        dev_set(model, "written-g5", *nli_news.written_items(data)),
     ]
     if corpus and judgements is not None:
         real, other, _ = nli_news.judged_items(corpus, judgements)

@@ -172,8 +172,22 @@ def claimdiff(model: NLIModel, data: Path, per_class: int = PER_CLASS) -> dict[s
     return _ranked("claimdiff", item_scores(model, weakens), item_scores(model, other), ("weakens", "not"))
 
 
+def written_rows(data: Path, name: str = "written-g5") -> list[dict]:
+    """A written file's pairs that carry one of the three labels."""
+    return [r for r in _jsonl(data / "nli-news" / f"{name}.jsonl") if r["label"] in config.NLI_LABELS]
+
+
+def written_items(data: Path, name: str = "written-g5") -> tuple[list[Item], list[Item]]:
+    """A written file's contradictions, and the rest."""
+    rows = written_rows(data, name)
+    return (
+        [[(r["premise"], r["hypothesis"])] for r in rows if r["label"] == "contradiction"],
+        [[(r["premise"], r["hypothesis"])] for r in rows if r["label"] != "contradiction"],
+    )
+
+
 def written(model: NLIModel, data: Path, name: str = "written-g5") -> dict[str, Any]:
-    rows = [r for r in _jsonl(data / "nli-news" / f"{name}.jsonl") if r["label"] in config.NLI_LABELS]
+    rows = written_rows(data, name)
     probs = model.predict([(r["premise"], r["hypothesis"]) for r in rows])
     gold = [r["label"] for r in rows]
     pred = [max(p, key=p.get) for p in probs]

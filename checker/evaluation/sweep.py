@@ -1,6 +1,6 @@
 """The report's decision thresholds tried on dev: every pair scored once, then reported at each threshold.
 
-    python -m checker.evaluation.sweep --corpus ../shared/data/polnear/dev/text \\
+    python -m checker.evaluation.sweep --corpus DATA/polnear/dev/text \\
         --judgements eval/corpus/polnear-dev.jsonl --split dev \\
         --threshold 0.3 0.4 0.5 --uncued 0.6 0.85 [--format json]
 
@@ -9,7 +9,9 @@ precision@k over the judged top k, the unjudged in the top k and the gold pairs 
 of ``--split``, contradiction precision, recall, F1 and precision@1. The pairs are scored with the
 thresholds in ``config`` (follow-ups are sought around the pairs that reach ``CONTRADICTION_THRESHOLD``),
 so the chosen value is then confirmed by a plain run. ``--set NAME=VALUE`` scores with another value of a
-setting the scoring reads (``OPPOSITE_GATE``, ``ANTONYM_MIN_SIMILARITY``, ``FIGURE_MIN_CONTRADICTION``).
+setting the scoring reads (``OPPOSITE_GATE``, ``ANTONYM_MIN_SIMILARITY``, ``FIGURE_MIN_CONTRADICTION``);
+``--gates G ...`` counts the corpus's candidates whose first reading passes each gate. DATA is wherever the
+data sets are (PolNeAR's texts); nothing is read from a fixed place.
 """
 
 from __future__ import annotations
@@ -65,10 +67,12 @@ def corpus_rows(
     return rows
 
 
-def cases_rows(split: str, grid: Sequence[tuple[float, float]]) -> list[dict[str, Any]]:
+def cases_rows(
+    split: str, grid: Sequence[tuple[float, float]], root: Path | None = None
+) -> list[dict[str, Any]]:
     from checker.evaluation import cases, end_to_end
 
-    root = cases.default_cases_dir()
+    root = root or cases.default_cases_dir()
     limits = cases.read_thresholds(cases.default_thresholds(root))
     runs = [end_to_end.run_case(c) for c in cases.load_cases(root) if c.split == split]
     rows = []
@@ -83,21 +87,16 @@ def cases_rows(split: str, grid: Sequence[tuple[float, float]]) -> list[dict[str
     return rows
 
 
-def gate_equivalents(
-    paths: Sequence[Path], temperature: float, gates: Sequence[float]
-) -> list[dict[str, Any]]:
-    """For each gate on the model's probabilities at temperature 1 (``OPPOSITE_GATE`` on a candidate's
-    highest contradiction or entailment, ``FIGURE_MIN_CONTRADICTION`` on its highest contradiction), the
-    value at ``temperature`` that passes as many of the corpus's candidates, and how many are the same."""
-    import numpy as np
-
+def gate_counts(paths: Sequence[Path], gates: Sequence[float]) -> list[dict[str, Any]]:
+    """For each gate on the model's probabilities, how many of the corpus's candidates pass it: by their
+    highest contradiction or entailment either way (``OPPOSITE_GATE``) and by their highest contradiction
+    (``FIGURE_MIN_CONTRADICTION``), read as ``infer.score`` first reads them."""
     from checker.io.inputs import load_inputs
     from checker.pipeline import candidates_of, statements_of
-    from checker.runtime.nli import load_nli, softmax
+    from checker.runtime.nli import load_nli
     from checker.stages import infer
 
     model = load_nli()
-    c, e = model.labels.index("contradiction"), model.labels.index("entailment")
     documents, _ = load_inputs([str(p) for p in paths])
     _, statements, _ = statements_of(documents)
     live, cands, *_ = candidates_of(statements)
@@ -108,25 +107,19 @@ def gate_equivalents(
             for pb in infer._pieces(by_id[cand.b]):
                 pairs += [(pa, pb), (pb, pa)]
                 owner += [n, n]
-    z = model.logits(list(pairs))
-    owner_arr = np.array(owner)
-    rows = []
-    for kind, cols in (("contradiction or entailment", [c, e]), ("contradiction", [c])):
-        per_t = {}
-        for t in (1.0, temperature):
-            p = softmax(z, t)[:, cols].max(axis=1)
-            best = np.zeros(len(cands))
-            np.maximum.at(best, owner_arr, p)
-            per_t[t] = best
-        for g in gates:
-            passed = per_t[1.0] >= g
-            n = int(passed.sum())
-            order = np.sort(per_t[temperature])[::-1]
-            g_t = float(order[n - 1]) if n else 1.0
-            same = int((passed & (per_t[temperature] >= g_t)).sum())
-            rows.append({"signal": kind, "gate": g, "passed": n, "candidates": len(cands),
-                         "at_temperature": round(g_t, 4), "same": same})  # fmt: skip
-    return rows
+    either, contra = [0.0] * len(cands), [0.0] * len(cands)
+    for n, p in zip(owner, model.predict(pairs), strict=True):
+        either[n] = max(either[n], p["contradiction"], p["entailment"])
+        contra[n] = max(contra[n], p["contradiction"])
+    return [
+        {
+            "gate": g,
+            "candidates": len(cands),
+            "contradiction_or_entailment": sum(x >= g for x in either),
+            "contradiction": sum(x >= g for x in contra),
+        }  # fmt: skip
+        for g in gates
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -134,14 +127,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--corpus", type=Path, nargs="+", help="texts, or folders of them, checked as one corpus")
     ap.add_argument("--judgements", type=Path)
     ap.add_argument("--split", help="eval/'s cases of this split (dev)")
+    ap.add_argument("--cases", type=Path, help="a directory of YAML cases (default: eval/cases)")
     ap.add_argument("--threshold", type=float, nargs="+", default=[config.CONTRADICTION_THRESHOLD])
     ap.add_argument("--uncued", type=float, nargs="+", default=[config.UNCUED_THRESHOLD])
     ap.add_argument("--k", type=int, default=20)
     ap.add_argument("--format", choices=("table", "json"), default="table")
-    ap.add_argument(
-        "--gates-at", type=float, metavar="T", help="the gates' values at temperature T (--corpus)"
-    )
-    ap.add_argument("--gates", type=float, nargs="+", default=[0.02, 0.05, 0.1])
+    ap.add_argument("--gates", type=float, nargs="+", help="count the candidates passing each (--corpus)")
     ap.add_argument(
         "--set", nargs="+", default=[], metavar="NAME=VALUE", help="score with these config values instead"
     )
@@ -155,12 +146,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     grid = list(dict.fromkeys(grid))
     out: dict[str, Any] = {}
     paths = [f for p in args.corpus or () for f in (sorted(p.glob("*.txt")) if p.is_dir() else [p])]
-    if args.gates_at is not None and paths:
-        out["gates"] = gate_equivalents(paths, args.gates_at, args.gates)
+    if args.gates and paths:
+        out["gates"] = gate_counts(paths, args.gates)
     if paths and args.judgements is not None:
         out["corpus"] = corpus_rows(paths, args.judgements, grid, args.k)
     if args.split:
-        out["cases"] = cases_rows(args.split, grid)
+        out["cases"] = cases_rows(args.split, grid, args.cases)
     if args.format == "json":
         print(json.dumps(out, indent=1))
         return
