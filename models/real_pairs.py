@@ -22,7 +22,6 @@ proposition the readers saw, ``label_ab`` with a as premise (contradiction | ent
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -40,7 +39,9 @@ CONTEXT = 400
 
 
 def digest(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()[:12]
+    from checker.evaluation.jsonl import digest as proposition_digest
+
+    return proposition_digest(text)
 
 
 def _month_docs(text: Path, months: list[str]) -> dict[str, list[Path]]:

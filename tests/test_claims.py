@@ -60,13 +60,49 @@ def test_statements_carry_the_gate_and_a_non_claim_is_never_compared() -> None:
     from stages import run
 
     (claim,) = run("The mayor said the bridge was safe.")
-    (phrase,) = run("The council described the bridge as unsafe for traffic.")
+    (phrase,) = run("The council announced its plans for the bridge.")
     assert claim.checkable and claim.not_checkable == ""
     assert not phrase.checkable and phrase.not_checkable in ("noun phrase", "fragment")
     # another document (each run() names its first document d0)
     other = next(s for s in run("", "The engineers said the bridge was unsafe.") if s.doc_id == "d1")
     assert pair.comparable(claim, other)
     assert not pair.comparable(phrase, other) and pair.count_comparable([phrase, other]) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Trump accused Holt of being a Democrat.", "Holt was a Democrat"),
+        ("The council described the bridge as unsafe for traffic.", "The bridge was unsafe for traffic"),
+        ("The campaign called the charges unsubstantiated.", "The charges were unsubstantiated"),
+        ("The mayor assured residents that the bridge was safe.", "The bridge was safe"),
+        ("Cruz described himself as a consistent conservative.", "Cruz was a consistent conservative"),
+    ],
+)
+def test_a_predicate_told_of_the_cues_object_is_a_claim(text: str, said: str) -> None:
+    """A small clause ("accused Holt of being a Democrat") asserts its predicate of the object; "called"
+    with a predicate asserts, where "called for" demands."""
+    from stages import run
+
+    (st,) = run(text)
+    assert st.checkable and st.is_assertion and st.proposition == said
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("Trump stopped short of calling the shooting racially motivated.", "noun phrase"),
+        ("Few people would have described Obama as a climate evangelist.", "noun phrase"),
+        ("The senator did not call the charges false.", "noun phrase"),
+        ("Sanders called it shameful.", "no subject (it)"),
+    ],
+)
+def test_a_predicate_withheld_or_of_an_unnamed_thing_is_not_compared(text: str, why: str) -> None:
+    """Nobody asserts what a cue withholds; "it" told a predicate of names nothing the claim is about."""
+    from stages import run
+
+    (st,) = run(text)
+    assert not st.checkable and st.not_checkable == why
 
 
 def test_the_gate_is_measured_per_class_against_labels(tmp_path) -> None:

@@ -237,9 +237,16 @@ def eval_claims(
     c, n = result["claims"], result["not_claims"]
     typer.echo(
         f"{result['statements']} labelled statements ({result['disputed']} disputed, "
-        f"{result['not_extracted']} not extracted); claims kept: P {c['precision']:.3f} R {c['recall']:.3f} "
-        f"(n {c['n']}); non-claims set aside: P {n['precision']:.3f} R {n['recall']:.3f} (n {n['n']})"
+        f"{result['not_extracted']} not extracted, {result['stale']} labelled for another proposition); "
+        f"claims kept: P {c['precision']:.3f} R {c['recall']:.3f} (n {c['n']}); "
+        f"non-claims set aside: P {n['precision']:.3f} R {n['recall']:.3f} (n {n['n']})"
     )
+    if "faithful" in result:
+        f = result["faithful"]
+        typer.echo(
+            f"propositions read as the speaker's claim: {f['faithful']} of {f['statements']} "
+            f"({f['unfaithful']} not, {f['disputed']} disputed)"
+        )
 
 
 @eval_app.command("store")

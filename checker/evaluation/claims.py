@@ -5,6 +5,11 @@ and content span: ``{"doc", "start", "end", "claim": bool, "category", "reason",
 documents run through the stages up to the gate; each labelled span is matched to the extracted statement with
 the same span (else the one overlapping it most, by half of the shorter span at least). A statement's gold is
 its readers' label when they agree; statements they disagree on are counted apart.
+
+A label may name the proposition its reader saw (``"sha1"``, ``jsonl.digest``) and whether the
+proposition states what the speaker asserts (``"faithful"``: ``"yes"``/``"no"``). Such labels hold only
+while the statement has that proposition: they then replace the span's labels without a ``sha1``; once
+the proposition changes they are counted as stale, and the labels without one (if any) stand.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 
 from checker.errors import InputError
 from checker.evaluation.end_to_end import overlap
-from checker.evaluation.jsonl import objects
+from checker.evaluation.jsonl import digest, objects
 from checker.evaluation.metrics import rounded
 from checker.records import Statement
 from checker.stages.claims import is_claim
@@ -32,6 +37,8 @@ class Label:
     claim: bool
     category: str
     reader: str
+    sha1: str = ""
+    faithful: str = ""
 
 
 def read_labels(path: Path) -> list[Label]:
@@ -40,12 +47,15 @@ def read_labels(path: Path) -> list[Label]:
     for n, raw in objects(path):
         try:
             doc, start, end = str(raw["doc"]), int(raw["start"]), int(raw["end"])
-            label = Label(doc, start, end, raw["claim"], str(raw["category"]), str(raw["reader"]))
+            label = Label(doc, start, end, raw["claim"], str(raw["category"]), str(raw["reader"]),
+                          str(raw.get("sha1", "")), str(raw.get("faithful", "")))  # fmt: skip
         except (KeyError, TypeError, ValueError) as e:
             problem = f"line {n}: expected doc, start, end, claim, category, reader ({e})"
             raise InputError(str(path), problem) from None
         if not isinstance(label.claim, bool):
             raise InputError(str(path), f"line {n}: claim must be true or false")
+        if label.faithful not in ("", "yes", "no"):
+            raise InputError(str(path), f"line {n}: faithful must be yes or no")
         out.append(label)
     if not out:
         raise InputError(str(path), "no labels")
@@ -71,15 +81,23 @@ def evaluate(statements: Sequence[Statement], labels: Sequence[Label]) -> dict[s
     spans: dict[tuple[str, int, int], list[Label]] = {}
     for label in labels:
         spans.setdefault((label.doc, label.start, label.end), []).append(label)
-    tp = fp = fn = tn = disputed = missing = 0
+    tp = fp = fn = tn = disputed = missing = stale = 0
+    readings: list[str] = []
     wrong = []
-    for group in spans.values():
-        if len({lab.claim for lab in group}) > 1:
-            disputed += 1
-            continue
-        st = _statement(group[0], statements)
+    for labelled in spans.values():
+        st = _statement(labelled[0], statements)
         if st is None:
             missing += 1
+            continue
+        group = _current(labelled, st)
+        if not group:
+            stale += 1
+            continue
+        if any(lab.faithful for lab in group):
+            said = {lab.faithful for lab in group if lab.faithful}
+            readings.append(said.pop() if len(said) == 1 else "disputed")
+        if len({lab.claim for lab in group}) > 1:
+            disputed += 1
             continue
         gold, kept = group[0].claim, is_claim(st)
         tp += gold and kept
@@ -90,10 +108,11 @@ def evaluate(statements: Sequence[Statement], labels: Sequence[Label]) -> dict[s
             wrong.append({"doc": st.doc_id, "start": st.content.start, "end": st.content.end,
                           "proposition": st.proposition, "gold": group[0].category,
                           "gate": st.not_checkable or "claim"})  # fmt: skip
-    return {
+    out = {
         "statements": len(spans),
         "disputed": disputed,
         "not_extracted": missing,
+        "stale": stale,
         "claims": {**rounded(tp, tp + fp, tp + fn), "n": tp + fn},
         "not_claims": {**rounded(tn, tn + fn, tn + fp), "n": tn + fp},
         "confusion": {
@@ -104,3 +123,20 @@ def evaluate(statements: Sequence[Statement], labels: Sequence[Label]) -> dict[s
         },
         "errors": wrong,
     }
+    if readings:  # labels that say whether the proposition is what the speaker asserts
+        n = sum(r != "disputed" for r in readings)
+        out["faithful"] = {
+            "statements": len(readings),
+            "faithful": readings.count("yes"),
+            "unfaithful": readings.count("no"),
+            "disputed": readings.count("disputed"),
+            "share": round(readings.count("yes") / n, 4) if n else None,
+        }
+    return out
+
+
+def _current(labels: Sequence[Label], st: Statement) -> list[Label]:
+    """The labels that hold for ``st``: those given to its proposition, else those that name none."""
+    now = digest(st.proposition)
+    given = [lab for lab in labels if lab.sha1 and lab.sha1 == now]
+    return given or [lab for lab in labels if not lab.sha1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,3 +26,9 @@ def objects(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         if not isinstance(raw, dict):
             raise InputError(str(path), f"line {n}: expected a JSON object")
         yield n, raw
+
+
+def digest(text: str) -> str:
+    """The short hash a label file records of a proposition its reader saw (``"sha1"``): a label holds for
+    the proposition it was given to, not for whatever a later version extracts from the same span."""
+    return hashlib.sha1(text.encode()).hexdigest()[:12]

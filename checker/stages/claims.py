@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from checker.records import Speaker, Statement
+from checker.stages import small_clause
 from checker.stages.segment import ParsedDocument
 
 if TYPE_CHECKING:
@@ -102,7 +103,10 @@ def why_not_checkable(st: Statement, pd: ParsedDocument) -> str:
     why = not_a_claim(span)
     if why and st.negated and _verbal(span):
         return ""  # "denied receiving any payments": the speaker asserts they received none
-    return why
+    told = small_clause.read(span, pd.span(st.cue.start, st.cue.end), st.negated) if why else None
+    if told is not None and told.how == small_clause.ADDRESSEE:
+        return not_a_claim(span.doc[told.root.left_edge.i : span.end])  # "told reporters that P": P
+    return "" if told is not None else why  # "accused Holt of being a Democrat": Holt was one
 
 
 def _verbal(span: SpacySpan) -> bool:
@@ -138,7 +142,11 @@ def _pointing_subject(st: Statement, pd: ParsedDocument) -> str:
     if span is None or not len(span):
         return ""
     subj = next((c for c in span.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subj is None or subj.lower_ not in _POINTERS or subj.n_lefts or subj.n_rights:
+    pointers = _POINTERS
+    if subj is None:  # "calls this a false narrative", "called it shameful"
+        told = small_clause.read(span, pd.span(st.cue.start, st.cue.end), st.negated)
+        subj, pointers = (told.subject, small_clause.POINTERS) if told is not None else (None, pointers)
+    if subj is None or subj.lower_ not in pointers or subj.n_lefts or subj.n_rights:
         return ""
     said = st.proposition.strip(_QUOTES).split()
     return subj.lower_ if said and said[0].lower() == subj.lower_ else ""

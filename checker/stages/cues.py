@@ -49,6 +49,34 @@ OBJECT_CUES = frozenset(
     """.split()
 )
 
+#: Cues that tell a predicate of their object, a small clause (``small_clause``): "called the charges
+#: unsubstantiated" (an object predicate) ...
+JUDGE_VERBS = frozenset("call label brand deem declare consider term dub pronounce find judge".split())
+#: ... "described the report as false" ...
+AS_VERBS = frozenset(
+    """
+    describe characterize characterise dismiss label brand denounce portray depict decry condemn reject cite
+    see view regard criticize criticise paint tout hail praise identify
+    """.split()
+)
+#: ... "puts the figure at $498 billion" ...
+FIGURE_VERBS = frozenset("put estimate peg place set value calculate project tally".split())
+#: ... and "accused Holt of being a Democrat", by the preposition each takes before the gerund.
+ACCUSE_VERBS = {
+    "accuse": "of",
+    "suspect": "of",
+    "convict": "of",
+    "blame": "for",
+    "fault": "for",
+    "criticize": "for",
+    "criticise": "for",
+    "credit": "for",
+}
+#: Cues told to someone, whose clause follows the one told: "assured the American people that P".
+ADDRESSEE_VERBS = frozenset(
+    "tell assure reassure inform remind warn convince persuade notify promise advise caution brief".split()
+)
+
 
 def is_assertion(cue_lemma: str, source_head: str = "") -> bool:
     """A claim its source asserted (checked for contradictions), not a demand, intention, vote or evidence."""

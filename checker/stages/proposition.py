@@ -18,6 +18,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from checker import config
 from checker.records import Speaker, Statement
+from checker.stages import small_clause
 from checker.stages.segment import ParsedDocument
 from checker.stages.speakers import PRONOUNS, person_name
 
@@ -184,6 +185,15 @@ def build(
         if span is not None:
             root = span.root
             subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            cue = pd.span(st.cue.start, st.cue.end)
+            told = small_clause.read(span, cue, st.negated) if subj is None else None
+            if told is not None:  # "accused Holt of being a Democrat" -> "Holt was a Democrat"
+                edits += told.edits
+                if told.how == small_clause.ADDRESSEE:  # "told reporters that he ...": the clause's own
+                    root, subj = told.root, told.subject
+                elif told.subject.lower_ in small_clause.REFLEXIVES and st.speaker_name:
+                    # "described himself as a conservative": the speaker is
+                    edits.append((told.subject.idx, told.subject.idx + len(told.subject.text), _name(st)))
             if st.negated:
                 # "denied that any of its planes had been grounded" -> "None of its planes had been grounded"
                 negation = _edits_negate_any(subj) if subj is not None else []
@@ -203,20 +213,20 @@ def build(
                     third = space + _THIRD_PERSON_VERB[verb.lower_]
                     edits.append((verb.idx, verb.idx + len(verb.text), third))
             elif (
-                subj is not None
+                (said := subj or (told.subject if told is not None else None)) is not None
                 and refer is not None
-                and subj.pos_ == "NOUN"
-                and subj.left_edge.i >= span.start
+                and said.pos_ == "NOUN"
+                and said.left_edge.i >= span.start
             ):
-                name = refer(para.start + subj.left_edge.idx, subj.doc[subj.left_edge.i : subj.i + 1].text)
+                name = refer(para.start + said.left_edge.idx, said.doc[said.left_edge.i : said.i + 1].text)
                 if name:  # "the senator" -> "Ruth Calloway", as the speakers stage resolves it
-                    edits.append((subj.left_edge.idx, subj.idx + len(subj.text), name))
+                    edits.append((said.left_edge.idx, said.idx + len(said.text), name))
             owner = _owner(st, subj, speaker_kind)
             if owner is not None:  # "its third-quarter profit" -> "Brightwell Telecom's third-quarter profit"
                 edits.append((owner.idx, owner.idx + len(owner.text), _possessive(_name(st))))
             edits += [
                 e
-                for e in _references(span, subj, antecedent)
+                for e in _references(span, subj or (told.subject if told is not None else None), antecedent)
                 if not drop or e[1] <= drop[0] or e[0] >= drop[1]
             ]
             text = _apply(para.doc.text[span.start_char : span.end_char], span.start_char, edits)
@@ -291,6 +301,9 @@ def _main_subject(st: Statement, pd: ParsedDocument) -> Token | None:
     if span is None:
         return None
     subj = next((c for c in span.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is None:  # "accused Holt of being a Democrat": Holt
+        told = small_clause.read(span, pd.span(st.cue.start, st.cue.end), st.negated)
+        subj = told.subject if told is not None else None
     return None if subj is None or subj.left_edge.i < span.start else subj
 
 

@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING
 
 from checker.records import Span, Statement
-from checker.stages import cues
+from checker.stages import cues, small_clause
 from checker.stages.attribute.quotes import Quote, adjacent_quote, balanced, find_quotes, in_quote, quote_span
 from checker.stages.attribute.spans import (
     Builder,
@@ -23,6 +23,7 @@ from checker.stages.attribute.spans import (
 from checker.stages.segment import Paragraph, ParsedDocument
 
 if TYPE_CHECKING:
+    from spacy.tokens import Span as SpacySpan
     from spacy.tokens import Token
 
 _RELATIVE = frozenset("who which that".split())
@@ -259,8 +260,17 @@ def _verb_statement(
             content,
             kind,
             negated=denial and kind != "direct",
-            directive=not cues.is_assertion(lemma, sh.lemma_),
+            # "called the charges unsubstantiated" asserts, where "called for" demands
+            directive=not cues.is_assertion(lemma, sh.lemma_)
+            and not small_clause.judges(lemma, _parsed(para, content), _parsed(para, cue)),
         )
+
+
+def _parsed(para: Paragraph, content: Span) -> SpacySpan | None:
+    """The parsed tokens of ``content`` when it lies within ``para``."""
+    if not (para.start <= content.start and content.end <= para.end):
+        return None
+    return para.doc.char_span(content.start - para.start, content.end - para.start, alignment_mode="expand")
 
 
 def _quote_is_whole(q: Quote, para: Paragraph, head: Token) -> bool:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from checker.records import Kind, Span
-from checker.stages import cues
+from checker.stages import cues, small_clause
 from checker.stages.attribute.spans import (
     Builder,
     char_at,
@@ -201,6 +201,10 @@ def tagged_statements(b: Builder, pd: ParsedDocument, tagged: Sequence[tuple[str
                 continue  # "issued a “clarification” about the so-called “Bibi doctrine”": a topic, no claim
             if lemma == "according" and kind == "indirect":
                 kind = "according_to"
+            # "called the charges unsubstantiated" asserts, where "called for" demands
+            directive = not cues.is_assertion(lemma, head) and not small_clause.judges(
+                lemma, pd.span(content.start, content.end), pd.span(cue_span.start, cue_span.end)
+            )
             for speaker in speakers:
                 b.add(
                     speaker,
@@ -208,5 +212,5 @@ def tagged_statements(b: Builder, pd: ParsedDocument, tagged: Sequence[tuple[str
                     content,
                     kind,
                     negated=lemma in cues.DENIAL_VERBS and kind != "direct",
-                    directive=not cues.is_assertion(lemma, head),
+                    directive=directive,
                 )
