@@ -157,6 +157,41 @@ def test_the_gate_is_measured_per_class_against_labels(tmp_path) -> None:
         measure.read_labels(f)
 
 
+def test_a_label_holds_for_the_proposition_it_was_given_to(tmp_path) -> None:
+    """Labels naming a proposition (sha1) replace the span's older labels while it is extracted; once it
+    changes they are stale and the older labels stand."""
+    import json
+
+    from checker.evaluation import claims as measure
+    from checker.evaluation.jsonl import digest
+    from checker.records import Span, Statement
+
+    def st(start: int, said: str) -> Statement:
+        content = Span(start, start + 10, "x" * 10)
+        return Statement(f"d:{start}", "d", Span(0, 1, "X"), Span(0, 1, "said"), content, "indirect", 0,
+                         proposition=said, checkable=True)  # fmt: skip
+
+    def label(start: int, claim: bool, reader: str, **more: str) -> dict:
+        return {"doc": "d", "start": start, "end": start + 10, "claim": claim, "category": "c",
+                "reader": reader, "date": "2026-12-02", **more}  # fmt: skip
+
+    now, before = "Holt was a Democrat", "Holt of being a Democrat"
+    lines = [
+        label(0, False, "r1"),  # the old words: a fragment; two readers of the new ones: a claim, faithful
+        label(0, True, "r2", sha1=digest(now), faithful="yes"),
+        label(0, True, "r3", sha1=digest(now), faithful="yes"),
+        label(20, False, "r1"),  # labelled again for words no longer extracted: the old label stands
+        label(20, True, "r2", sha1=digest(before), faithful="no"),
+        label(40, True, "r2", sha1=digest(before)),  # only for other words: stale
+    ]
+    f = tmp_path / "labels.jsonl"
+    f.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    out = measure.evaluate([st(0, now), st(20, now), st(40, now)], measure.read_labels(f))
+    assert out["stale"] == 1 and out["disputed"] == 0
+    assert out["confusion"]["claim_kept"] == 1 and out["confusion"]["not_claim_kept"] == 1
+    assert out["faithful"] == {"statements": 1, "faithful": 1, "unfaithful": 0, "disputed": 0, "share": 1.0}
+
+
 def test_a_condition_whose_if_was_left_outside_the_content_is_no_claim() -> None:
     text = (
         "If all the Fortune 500 companies paid taxes on their sheltered profits, the researchers tallied, "
