@@ -220,6 +220,9 @@ def test_each_candidate_says_what_shows_the_two_are_about_the_same_thing():
     assert about(a, b) == "same subject: Ferenc Lazar"
     c = make(3, "d2", "y", None, topics=("payment", "trump"))
     assert about(a, c) == "both name: payment"
+    # a subject the tagger saw no person in, whose head is a word of the other side's person
+    lazar = replace(make(5, "d3", "z", None, topics=("cent",)), thing=("lazar",))
+    assert about(a, lazar) == about(lazar, a) == "same subject: Ferenc Lazar"
     assert about(a, c, common=frozenset({"payment"})) == ""  # a noun the whole corpus names tells nothing
     assert not same_person("Stephen Lynch", "Loretta E. Lynch") and same_person(
         "Donald Trump", "Donald J. Trump"

@@ -262,6 +262,13 @@ def same_subject(a: Statement, b: Statement) -> str:
                     return x if len(x) >= len(y) else y
     if a.thing and b.thing and a.thing[0] == b.thing[0] and not different_things(a, b):
         return " ".join(reversed(a.thing if len(a.thing) >= len(b.thing) else b.thing))
+    for x, y in ((a, b), (b, a)):
+        # "Trump also initially supported the invasion" where the tagger saw no person in "Trump": its head
+        # is a word of the other side's person
+        if x.subjects and not y.subjects and y.thing:
+            name = next((n for n in x.subjects if y.thing[0] in n.lower().split()), "")
+            if name:
+                return name
     return ""
 
 
