@@ -53,7 +53,7 @@ def _resolved(
     """Speakers resolved over ``parsed`` (and ``known`` names), then propositions and the claim gate."""
     resolver = speakers.Resolver(parsed, known)
     resolved, people = speakers.resolve(parsed, raw, resolver)
-    annotated = proposition.annotate(parsed, resolved, people, resolver.refer, resolver.person_before)
+    annotated = proposition.annotate(parsed, resolved, people, resolver.refer)
     return claims.mark(parsed, annotated, people), people
 
 

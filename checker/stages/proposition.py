@@ -41,10 +41,6 @@ MATTER_NOUNS = frozenset(
 _NOT_REFERRING = frozenset({"no", "any", "every", "each", "some", "another"})
 #: a name for a definite description at a document offset ("the company" -> "Brightcart"), or None
 Refer = Callable[[int, str], "str | None"]
-#: whom a subject "he"/"she" at a document offset stands for, other than a name given (the quote's speaker)
-Who = Callable[[int, str, str], "str | None"]
-#: statement kinds whose words are the speaker's own: a third-person pronoun in them is someone else
-_QUOTED = frozenset({"direct"})
 _QUOTE_MARKS = re.compile(r"[“”\"‘]|(?<![A-Za-z])’|’(?![A-Za-z])")
 
 if TYPE_CHECKING:
@@ -176,13 +172,11 @@ def build(
     drop: tuple[int, int] | None = None,
     refer: Refer | None = None,
     antecedent: str | None = None,
-    who: Who | None = None,
 ) -> str:
     """The asserted proposition of ``st`` as plain text (less the parse's characters ``drop``, if given).
 
     ``refer`` names a subject description ("the senator"); ``antecedent`` is what an object "it" refers to
-    when the content itself names nothing before it (see ``topic``); ``who`` whom a subject "he" or "she"
-    that is not the speaker stands for (``someone_else``)."""
+    when the content itself names nothing before it (see ``topic``)."""
     text = st.content.text
     para = pd.paragraph_at(st.content.start)
     edits: list[tuple[int, int, str]] = [(*drop, "")] if drop else []
@@ -227,10 +221,6 @@ def build(
                 name = refer(para.start + said.left_edge.idx, said.doc[said.left_edge.i : said.i + 1].text)
                 if name:  # "the senator" -> "Ruth Calloway", as the speakers stage resolves it
                     edits.append((said.left_edge.idx, said.idx + len(said.text), name))
-            # "'Don't shoot him. He has no weapon,' his wife said": he is not the wife
-            edits += [
-                (s.idx, s.idx + len(s.text), name) for s, name in _others(st, pd, span, speaker_kind, who)
-            ]
             owner = _owner(st, subj, speaker_kind)
             if owner is not None:  # "its third-quarter profit" -> "Brightwell Telecom's third-quarter profit"
                 edits.append((owner.idx, owner.idx + len(owner.text), _possessive(_name(st))))
@@ -251,7 +241,6 @@ def parts(
     speaker_kind: str = "",
     refer: Refer | None = None,
     antecedent: str | None = None,
-    who: Who | None = None,
 ) -> list[str]:
     """The conjuncts of a denial of alternatives: denying "A or B" asserts not-A and not-B, and a claim
     contradicts the denial when it contradicts either. Empty for anything else (the proposition is one)."""
@@ -266,42 +255,9 @@ def parts(
     if any(start >= root.idx for start, _, _ in _edits_negate(root)):
         return []  # the negation rewrites the verb itself ("did not approve"): only "had not" is split
     # "had not responded to or approved P" -> "had not approved P" and "had not responded to P"
-    first = build(st, pd, speaker_kind, (root.idx, conj.idx), refer, antecedent, who)
-    second = build(st, pd, speaker_kind, (cc.idx, conj.idx + len(conj.text)), refer, antecedent, who)
+    first = build(st, pd, speaker_kind, (root.idx, conj.idx), refer, antecedent)
+    second = build(st, pd, speaker_kind, (cc.idx, conj.idx + len(conj.text)), refer, antecedent)
     return [first, second]
-
-
-def _others(
-    st: Statement, pd: ParsedDocument, span: SpacySpan, speaker_kind: str, who: Who | None
-) -> list[tuple[Token, str]]:
-    """Each sentence's subject "he" or "she" in ``span`` that is someone other than the speaker, with whom it
-    stands for (``someone_else``)."""
-    if who is None:
-        return []
-    out = []
-    for sent in span.sents:
-        root = span.doc[max(sent.start, span.start) : min(sent.end, span.end)].root
-        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subj is not None and span.start <= subj.i < span.end:
-            name = someone_else(st, pd, subj, speaker_kind, who)
-            if name is not None:
-                out.append((subj, name))
-    return out
-
-
-def someone_else(
-    st: Statement, pd: ParsedDocument, subj: Token | None, speaker_kind: str, who: Who | None
-) -> str | None:
-    """Whom a subject "he" or "she" stands for when it cannot be the speaker: in the speaker's own words (a
-    quote), or said by an organization; the nearest person named before (``who``), never the quote's speaker.
-    None when the pronoun is the speaker's (reported speech of a person) or nobody fits."""
-    if who is None or subj is None or subj.lower_ not in ("he", "she"):
-        return None
-    quoted = st.kind in _QUOTED
-    para = pd.paragraph_at(st.content.start)
-    if (not quoted and speaker_kind == "person") or para is None:
-        return None
-    return who(para.start + subj.idx, subj.lower_, st.speaker_name if quoted else "")
 
 
 def _name(st: Statement) -> str:
@@ -351,18 +307,12 @@ def _main_subject(st: Statement, pd: ParsedDocument) -> Token | None:
     return None if subj is None or subj.left_edge.i < span.start else subj
 
 
-def subjects(
-    st: Statement, pd: ParsedDocument, speaker_kind: str = "", who: Who | None = None
-) -> tuple[str, ...]:
+def subjects(st: Statement, pd: ParsedDocument, speaker_kind: str = "") -> tuple[str, ...]:
     """The people the subject of ``st``'s main clause names: each person entity in it ("Sayer", "Smith and
-    Jones"), the speaker for a subject pronoun that is the speaker, or whom a "he" or "she" that is not the
-    speaker stands for (``someone_else``); empty when it names nobody."""
+    Jones"), or the speaker for a subject pronoun that is the speaker; empty when it names nobody."""
     subj = _main_subject(st, pd)
     if subj is None:
         return ()
-    other = someone_else(st, pd, subj, speaker_kind, who)
-    if other is not None:
-        return (other,)
     people = _FIRST_PERSON if st.kind == "direct" else _THIRD_PERSON
     if subj.lower_ in people:
         speaks = people[subj.lower_] == "person" and speaker_kind == "person" and st.speaker_name
@@ -420,12 +370,10 @@ def annotate(
     statements: Sequence[Statement],
     people: Sequence[Speaker],
     refer: Callable[[str, int, str], str | None],
-    who: Callable[[str, int, str, str], str | None] | None = None,
 ) -> list[Statement]:
     """Each statement with what it asserts: its proposition, its conjuncts, whom and what its subject names,
     and the speakers it is said with one voice by. ``refer(doc_id, offset, text)`` names what a definite
-    description stands for (``speakers.Resolver.refer``), ``who(doc_id, offset, pronoun, not_this_name)``
-    whom a "he" or "she" that is not the speaker stands for (``speakers.Resolver.person_before``)."""
+    description stands for (``speakers.Resolver.refer``)."""
     kinds = {s.id: s.kind for s in people}
     by_doc = {pd.document.id: pd for pd in parsed}
     voices: dict[tuple[str, int], set[str]] = {}
@@ -440,14 +388,13 @@ def annotate(
         last = objects.get(st.doc_id)
         before = last[1] if last and 0 <= st.sentence - last[0] <= config.TOPIC_SENTENCES else None
         in_doc = partial(refer, st.doc_id)
-        whom = partial(who, st.doc_id) if who is not None else None
-        named = subjects(st, pd, kind, whom)
-        said = build(st, pd, kind, refer=in_doc, antecedent=before, who=whom)
+        named = subjects(st, pd, kind)
+        said = build(st, pd, kind, refer=in_doc, antecedent=before)
         out.append(
             replace(
                 st,
                 proposition=said,
-                parts=tuple(parts(st, pd, kind, in_doc, before, whom)),
+                parts=tuple(parts(st, pd, kind, in_doc, before)),
                 subjects=named,
                 thing=thing(st, pd, kind),
                 topics=topics(st, pd, named, said),

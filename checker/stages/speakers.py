@@ -374,20 +374,6 @@ class Resolver:
             return None
         return found.name
 
-    def person_before(self, doc_id: str, offset: int, pronoun: str, exclude: str = "") -> str | None:
-        """Whom a subject "he" or "she" inside a statement at ``offset`` stands for when it cannot be the
-        speaker (in a quote, or said by an organization): the nearest person named before, as a subject or
-        not ("accused Lester Holt of bias. But records show he ..."), whose gender the text does not
-        contradict, other than ``exclude`` (the quote's speaker); else None."""
-        idx = self.index[doc_id]
-        for m in reversed([m for m in idx.mentions if m.start < offset]):
-            if m.label != "PERSON":
-                continue
-            person = self._person(normalize(m.text), doc_id)
-            if person.name != exclude and self._fits(person.name, pronoun):
-                return person.name
-        return None
-
     def _fits(self, name: str, pronoun: str) -> bool:
         """ "he" is not a person the text shows to be a woman, nor "she" a man; unknown fits both."""
         want = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(pronoun.lower())
