@@ -175,6 +175,30 @@ def test_a_missed_gold_pair_says_where_it_was_lost(tmp_path: Path) -> None:
     assert lost[CLOSE.content.start].startswith("not extracted")  # TRAFFIC is no statement of the report
 
 
+def test_a_gold_pair_never_paired_says_which_test_it_failed(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    judged = corpus.read_judgements(write(tmp_path, line(SAFE, UNSAFE, "contradiction")))
+
+    def lost(a: Statement, b: Statement) -> str:
+        rep = Report([], [a, CLOSE, b], [], [], 0.5)
+        return corpus.evaluate(rep, judged, 20)["gold_missed"][0]["lost"]
+
+    safe, unsafe = replace(SAFE, speaker_id="mayor"), replace(UNSAFE, speaker_id="council")
+    demand = replace(safe, is_assertion=False)
+    assert (
+        lost(demand, unsafe)
+        == "not paired: not an assertion (a demand, an intention, or a record's evidence)"
+    )
+    one_speaker = replace(unsafe, speaker_id="mayor")  # one speaker on one (unknown) date
+    assert lost(safe, one_speaker).startswith("not paired: not compared")
+    people = replace(safe, subjects=("Ann Lee",)), replace(unsafe, subjects=("Bo Chan",))
+    assert lost(*people) == "not paired: about different people or things"
+    assert lost(safe, unsafe).startswith("not paired: nothing shows they are about one thing")
+    nouns = replace(safe, topics=("bridge",)), replace(unsafe, topics=("bridge",))
+    assert lost(*nouns) == "not paired: both name: bridge, but not among each other's most similar statements"
+
+
 @pytest.mark.parametrize("name", ["polnear-dev.jsonl", "polnear-train-unseen.jsonl"])
 def test_the_committed_judgements_read_and_hold_references_only(name: str) -> None:
     judgements = corpus.read_judgements(config.PROJECT_ROOT / "eval" / "corpus" / name)

@@ -27,6 +27,8 @@ from checker.evaluation.end_to_end import overlap
 from checker.evaluation.jsonl import objects
 from checker.evaluation.metrics import ratio
 from checker.records import Contradiction, Document, Report, Statement
+from checker.stages import pair as pairing
+from checker.stages import rules
 
 Verdict = Literal["contradiction", "no_contradiction"]
 VERDICTS: tuple[Verdict, ...] = ("contradiction", "no_contradiction")
@@ -224,9 +226,30 @@ def lost_at(pair: JudgedPair, report: Report, scored: Sequence[Contradiction]) -
         if (x in ids[0] and y in ids[1]) or (x in ids[1] and y in ids[0])
     ]
     if not sent:
-        return "not paired"
+        return f"not paired: {_unpaired(sides[0], sides[1], report.statements)}"
     best = max((c for c in scored if (c.a.id, c.b.id) in sent), key=lambda c: c.score, default=None)
     return f"scored {best.score:.3f} ({best.reason}, via {best.via})" if best else "scored, under the report"
+
+
+def _unpaired(a: Sequence[Statement], b: Sequence[Statement], statements: Sequence[Statement]) -> str:
+    """Why no statement of side ``a`` was paired with one of ``b``: the first test of ``stages.pair`` they
+    all fail, else that neither was among the other's most similar statements."""
+    live = [s for s in statements if s.is_assertion and s.checkable and s.proposition]
+    ids = {s.id for s in live}
+    a, b = [s for s in a if s.id in ids], [s for s in b if s.id in ids]
+    if not (a and b):
+        return "not an assertion (a demand, an intention, or a record's evidence)"
+    pairs = [(x, y) for x in a for y in b if pairing.comparable(x, y)]
+    if not pairs:
+        return "not compared (one speaker on one date, or one utterance)"
+    pairs = [(x, y) for x, y in pairs if not rules.apart(x, y)]
+    if not pairs:
+        return "about different people or things"
+    common = pairing.common_topics(live)
+    shown = next((why for x, y in pairs if (why := rules.about(x, y, common))), "")
+    if not shown:
+        return "nothing shows they are about one thing (no subject or uncommon noun shared)"
+    return f"{shown}, but not among each other's most similar statements"
 
 
 def context(doc: Document, start: int, end: int, chars: int = CONTEXT_CHARS) -> str:
