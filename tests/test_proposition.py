@@ -106,6 +106,14 @@ def test_thing_is_the_subjects_kind_and_what_tells_it_apart():
     assert s.thing == ()  # a pronoun: the speaker, not a kind of thing
 
 
+def test_a_small_clause_is_about_the_cues_object():
+    (s,) = run("The council described Marlow town bridge as unsafe for traffic.")
+    assert s.proposition == "Marlow town bridge was unsafe for traffic"
+    assert s.thing == ("bridge", "marlow", "town")
+    (s,) = run("The mayor told reporters that the bridge was safe.")
+    assert s.proposition == "The bridge was safe" and s.thing == ("bridge",)
+
+
 def test_a_described_subject_is_named_once_not_also_as_its_owner():
     # "his wife" is the candidate named before; "his" is not also replaced inside that name (a real PolNeAR
     # proposition read "Former president Bill Clinton'slary Clinton was uniquely qualified")
