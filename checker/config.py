@@ -112,6 +112,17 @@ MINILM_L6_FLOP_PER_TOKEN = 2 * 6 * (4 * 384**2 + 2 * 384 * 1536)
 #: unseen months' report by a quarter with nothing real lost, but the seed's top pair scores 0.515: 0.5
 #: stays.
 CONTRADICTION_THRESHOLD = 0.5
+#: How a pair's two directions (a as premise, then b) make one contradiction reading
+#: (``runtime.nli.both_ways``): "max" (either direction), "mean", "geo" (geometric mean) or "min" (both).
+#: ``CHECKER_BOTH_WAYS`` names one, for measurement. "max" stays (2026-12-02, NLI v3 int8): on the
+#: real-news dev (``checker eval nli``) max / mean / min / geo give Emergent AUC 0.759 / 0.766 / 0.761 /
+#: 0.768, FNC-1 0.528 / 0.515 / 0.495 / 0.508, ClaimDiff 0.563 / 0.576 / 0.585 / 0.583, written-g5 0.904 /
+#: 0.916 / 0.915 / 0.918: no choice moves real news. End to end "min" reports 14 pairs on PolNeAR dev
+#: (none real among 12 judged) and 28 on the unseen months (6 real of 17 judged, gold 7 of 54 against 9
+#: with max), drops eval/'s dev F1 from 0.671 to 0.603 and loses the seed: its pair reads contradiction
+#: 0.37 one way and 0.55 the other. Of the unseen months' 8 real pairs in max's top 20, 2 are one-way.
+BOTH_WAYS_CHOICES = ("max", "mean", "geo", "min")
+BOTH_WAYS = os.environ.get("CHECKER_BOTH_WAYS", "max")
 #: A pair's opposites (``opposite.hypotheses``) and main claims (``opposite.main_claim``) are checked only
 #: when NLI gives either direction at least this contradiction or entailment: a cost bar, set so that about a
 #: third of the PolNeAR corpus's candidate pairs pass it (README "Performance"); the rest the model reads as

@@ -3,8 +3,9 @@
 import pytest
 
 from checker import config
+from checker.errors import UsageError
 from checker.records import Candidate, Span, Statement
-from checker.runtime.nli import NLIModel
+from checker.runtime.nli import NLIModel, both_ways
 from checker.stages.infer import reason, score
 from checker.stages.rules import numeric_conflict
 
@@ -47,6 +48,33 @@ def test_scores_both_directions_and_takes_the_max():
     ]
     assert c.score == 0.9 and c.reason == "denial"
     assert c.nli_ab["contradiction"] == 0.9 and c.nli_ba["contradiction"] == 0.9
+
+
+class OneWayEncoder:
+    """Contradiction 0.9 with the denial as premise, 0.2 the other way."""
+
+    def predict(self, pairs, **kw):
+        return [[0.9, 0.05, 0.05] if " not " in a else [0.2, 0.4, 0.4] for a, b in pairs]
+
+
+@pytest.mark.parametrize(
+    ("how", "expected"), [("max", 0.9), ("min", 0.2), ("mean", 0.55), ("geo", 0.18**0.5)]
+)
+def test_the_two_directions_make_one_reading_as_configured(monkeypatch, how, expected):
+    assert both_ways(0.9, 0.2, how) == pytest.approx(expected)
+    monkeypatch.setattr(config, "BOTH_WAYS", how)
+    model = NLIModel(OneWayEncoder(), ("contradiction", "entailment", "neutral"), "fake")
+    a = make("1", "US", "Netanyahu had agreed to the plan")
+    b = make("2", "Netanyahu", "Netanyahu had not agreed to the plan", negated=True)
+    (c,) = score([Candidate("1", "2", 0.8)], {"1": a, "2": b}, model)
+    assert c.nli_ab["contradiction"] == 0.2 and c.nli_ba["contradiction"] == 0.9
+    assert c.score == pytest.approx(expected)
+
+
+def test_an_unknown_way_to_read_both_directions_is_a_usage_error():
+    assert config.BOTH_WAYS in config.BOTH_WAYS_CHOICES
+    with pytest.raises(UsageError, match="CHECKER_BOTH_WAYS"):
+        both_ways(0.9, 0.2, "sum")
 
 
 class ParaphraseEncoder:

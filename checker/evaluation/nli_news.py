@@ -30,7 +30,7 @@ import numpy as np
 from checker import config
 from checker.errors import InputError
 from checker.evaluation.metrics import prf, ratio
-from checker.runtime.nli import NLIModel
+from checker.runtime.nli import NLIModel, both_ways
 
 SETS = ("emergent", "fnc1", "claimdiff", "written-g5", "judged")
 #: Pairs of each class drawn from the larger sets (all are used where a class has fewer).
@@ -57,9 +57,10 @@ def auc(positive: Sequence[float], negative: Sequence[float]) -> float:
 
 
 def contradiction(model: NLIModel, pairs: Sequence[tuple[str, str]]) -> list[float]:
-    """Each pair's contradiction probability, the higher of its two directions."""
+    """Each pair's contradiction from its two directions (``both_ways``), as the pipeline reads it."""
     probs = model.predict([x for a, b in pairs for x in ((a, b), (b, a))])
-    return [max(probs[2 * i]["contradiction"], probs[2 * i + 1]["contradiction"]) for i in range(len(pairs))]
+    pairs_both_ways = zip(probs[::2], probs[1::2], strict=True)
+    return [both_ways(ab["contradiction"], ba["contradiction"]) for ab, ba in pairs_both_ways]
 
 
 def _ranked(

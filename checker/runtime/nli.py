@@ -71,6 +71,20 @@ class NLIModel:
         return [{label: float(p[i]) for i, label in enumerate(self.labels)} for p in probs]
 
 
+def both_ways(ab: float, ba: float, how: str | None = None) -> float:
+    """One contradiction reading of a pair from its two directions' (``config.BOTH_WAYS``, or ``how``)."""
+    how = how or config.BOTH_WAYS
+    if how == "max":
+        return max(ab, ba)
+    if how == "min":
+        return min(ab, ba)
+    if how == "mean":
+        return (ab + ba) / 2
+    if how == "geo":
+        return float(np.sqrt(ab * ba))
+    raise UsageError(f"{how!r} is not one of {', '.join(config.BOTH_WAYS_CHOICES)} (CHECKER_BOTH_WAYS)")
+
+
 def calibrate(score: float, temperature: float) -> float:
     """``score``'s log-odds divided by ``temperature``, back as a probability."""
     if temperature == 1.0:

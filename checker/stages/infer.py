@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from checker import config
 from checker.records import Candidate, Contradiction, Reason, Statement
-from checker.runtime.nli import NLIModel, Probabilities
+from checker.runtime.nli import NLIModel, Probabilities, both_ways
 from checker.stages import opposite, rules
 from checker.stages.segment import chunks
 
@@ -53,8 +53,8 @@ def _predict(model: NLIModel, pairs: list[tuple[str, str]]) -> list[Probabilitie
 
 
 def _contradiction(probs: list[Probabilities], k: int) -> float:
-    """The higher contradiction of the two directions at ``k`` and ``k + 1``."""
-    return max(probs[k]["contradiction"], probs[k + 1]["contradiction"])
+    """The contradiction of the two directions at ``k`` and ``k + 1`` (``both_ways``)."""
+    return both_ways(probs[k]["contradiction"], probs[k + 1]["contradiction"])
 
 
 @dataclass
@@ -157,7 +157,7 @@ def _judge(
         "b": max(p["entailment"] for p in probs[plan.lo : plan.hi : 2]),
         "a": max(p["entailment"] for p in probs[plan.lo + 1 : plan.hi : 2]),
     }
-    value = max(ab["contradiction"], ba["contradiction"])
+    value = both_ways(ab["contradiction"], ba["contradiction"])
     main_claims = None
     vlo, vhi = plan.mains
     if vhi > vlo:
