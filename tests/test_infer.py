@@ -89,7 +89,7 @@ class ParaphraseEncoder:
 
 
 def test_a_claim_entailing_the_others_opposite_is_a_contradiction():
-    model = NLIModel(ParaphraseEncoder(), ("contradiction", "entailment", "neutral"), "fake")
+    model = NLIModel(ParaphraseEncoder(doubt=0.35), ("contradiction", "entailment", "neutral"), "fake")
     a = make("1", "Office", "Unemployment rose in March")
     b = make("2", "Minister", "Unemployment fell in March, because more people found work")
     (c,) = score([Candidate("1", "2", 0.7)], {"1": a, "2": b}, model)
@@ -98,7 +98,19 @@ def test_a_claim_entailing_the_others_opposite_is_a_contradiction():
     assert c.opposite == {"of": "b", "text": "Unemployment rose in March", "entailment": 1.0}
     unrelated = make("3", "Minister", "Exports fell in March")
     (d,) = score([Candidate("1", "3", 0.5)], {"1": a, "3": unrelated}, model)
-    assert d.score == 0.1 and d.opposite is None
+    assert d.score == 0.35 and d.opposite is None
+
+
+def test_an_opposite_counts_only_where_the_model_reads_some_contradiction_in_the_pair(monkeypatch):
+    model = NLIModel(ParaphraseEncoder(doubt=0.1), ("contradiction", "entailment", "neutral"), "fake")
+    a = make("1", "Office", "Unemployment rose in March")
+    b = make("2", "Minister", "Unemployment fell in March, because more people found work")
+    assert config.OPPOSITE_MIN_CONTRADICTION > 0.1
+    (c,) = score([Candidate("1", "2", 0.7)], {"1": a, "2": b}, model)
+    assert c.score == 0.1 and c.opposite is None
+    monkeypatch.setattr(config, "OPPOSITE_MIN_CONTRADICTION", 0.1)
+    (c,) = score([Candidate("1", "2", 0.7)], {"1": a, "2": b}, model)
+    assert c.score == 1.0 and c.opposite["of"] == "b"
 
 
 def test_opposites_are_not_checked_for_a_wholly_neutral_pair():
@@ -337,6 +349,9 @@ def test_figures_are_read_with_their_bounds():
     assert numeric_conflict("Fewer than 200 people came", "250 people came") == "200 vs 250 people"
     assert numeric_conflict("Nearly 50 people were hurt", "48 people were hurt") is None
     assert numeric_conflict("About 3,000 people marched", "3,400 people marched") == "3000 vs 3400 people"
+    # a decade is a date, not a count
+    assert numeric_conflict("He was rich in the 80s", "His company failed in the 1980s") is None
+    assert numeric_conflict("It peaked in the mid-1990s", "It peaked in the 1970s") is None
     # a majority is a difference of two counts, not a count
     assert numeric_conflict("It passed by 118 votes to 97", "It passed with a majority of 21 votes") is None
     # a currency sign between the bound and the number keeps the bound

@@ -167,7 +167,9 @@ def _judge(
             value = main
             main_claims = {"a": second[k][0], "b": second[k][1], "contradiction": round(main, 4)}
     turned = None
-    for side, text, first, end in plan.opposites:
+    # an opposite entailed counts only where the model reads some contradiction in the pair itself
+    opposites = plan.opposites if value >= config.OPPOSITE_MIN_CONTRADICTION else []
+    for side, text, first, end in opposites:
         entail = max(p["entailment"] for p in second_probs[first:end])
         # a premise that entails the statement as much as its opposite tells them apart by nothing but
         # shared words ("cuts energy use" vs "raises energy use"): no evidence either way

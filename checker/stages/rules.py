@@ -51,8 +51,9 @@ _NUMBER_WORDS = {
     )
     if n > 1  # "one" is rarely a count ("one of", "no one")
 } | {w: str(10 * n) for n, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)}
-#: words after a number that are not what it counts ("two of the men", "in 2016 the")
-_NOT_COUNTED = frozenset("of the a an and or to in on at for from by with than".split())
+#: words after a number that are not what it counts ("two of the men", "in 2016 the"); "s" is a decade
+#: ("the '80s", "the 1980s": one decade, not 80 against 1980 of something)
+_NOT_COUNTED = frozenset("of the a an and or to in on at for from by with than s".split())
 _NUMBER = re.compile(
     r"\b(\d[\d,]*(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")\s*(%|percent|per cent)?\s*([a-z]+)?", re.I
 )
