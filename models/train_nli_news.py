@@ -16,6 +16,11 @@ same arguments; ``OUT/train.log`` logs the loss. The result is fp32 in ``OUT``; 
 ``--fnc1 N`` adds FNC-1 train's agree and disagree pairs and N others as neutral (trial v3d, 2026-12-01: it
 did not help; the model card says why).
 
+``--teacher DIR`` learns a trained cross-encoder's probabilities (a larger one, distilled into this size):
+each row's loss mixes cross-entropy on its label with the KL divergence from the teacher (``--distil``, the
+teacher's weight), and ``--transfer N`` adds N more rows of the public slice's files that only the teacher
+labels (the capacity probe of 2026-12-03, the model card).
+
 Held out, never trained on: ``written-g5`` (the dev table's written set), every evaluation file of v2 (see
 ``train_nli.py``) and the held-out half of mnli-matched-hard, Emergent, FNC-1, ClaimDiff and PolNeAR dev.
 """
@@ -55,6 +60,8 @@ WRITTEN = ["written-g1", "written-g2", "written-g3", "written-g4", "written-poli
 #: Sources the data audit can add (``--add``): evidence against a claim in real text, and others.
 EXTRA = ("climate-fever", "healthver", "med", "wikifactcheck-refuted", "rule-news")
 OLD = ["snli-dev", "sick-train", "mnli-dev-matched", "snli-counterfactual-train"]
+#: the label of a transfer row: only the teacher's probabilities teach it
+UNLABELLED = "unlabelled"
 #: FNC-1 train stance -> NLI label (the body's sentences as premise, the headline as hypothesis)
 FNC1_LABELS = {
     "disagree": "contradiction",
@@ -151,7 +158,9 @@ def training_rows(args: argparse.Namespace) -> tuple[list[tuple[str, str, str]],
                     old.append((r["premise"], r["hypothesis"], r["label"]))
         rng.shuffle(old)
         add("v2-public", old[: args.old])
-    rows = [r for r in rows if r[2] in LABELS]
+        if args.transfer:  # more of the same files, read by the teacher alone (``--teacher``)
+            add("transfer", [(p, h, UNLABELLED) for p, h, _ in old[args.old : args.old + args.transfer]])
+    rows = [r for r in rows if r[2] in LABELS or r[2] == UNLABELLED]
     rng.shuffle(rows)
     return rows, counts
 
@@ -186,6 +195,58 @@ def length_batches(
         out += [[rows[i] for i in order[j : j + size]] for j in range(0, len(order), size)]
     random.Random(seed).shuffle(out)
     return out
+
+
+def teacher_probabilities(
+    teacher: Path,
+    rows: list[tuple[str, str, str]],
+    label_id: dict[str, int],
+    args: argparse.Namespace,
+    device: str,
+) -> dict[tuple[str, str], list[float]]:
+    """The teacher's probabilities for each distinct (premise, hypothesis), in the student's label order;
+    cached in ``OUT/teacher.json`` so that a resumed run does not read them again."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    cache = args.out / "teacher.json"
+    if cache.is_file():
+        return {(p, h): probs for p, h, probs in json.loads(cache.read_text())}
+    tok = AutoTokenizer.from_pretrained(teacher)
+    model = AutoModelForSequenceClassification.from_pretrained(teacher, dtype=torch.float32).to(device).eval()
+    order = [label_id[str(model.config.id2label[i]).lower()] for i in range(len(label_id))]
+    pairs = sorted({(p, h) for p, h, _ in rows}, key=lambda x: len(x[0]) + len(x[1]))
+    out: dict[tuple[str, str], list[float]] = {}
+    bf16 = args.precision == "bf16" or (args.precision == "auto" and _native_bf16(device))
+    started = time.time()
+    with torch.no_grad(), torch.autocast(device, dtype=torch.bfloat16, enabled=bf16):
+        for lo in range(0, len(pairs), 64):
+            chunk = pairs[lo : lo + 64]
+            enc = tok([p for p, _ in chunk], [h for _, h in chunk], truncation=True,
+                      max_length=args.max_length, padding=True, return_tensors="pt").to(device)  # fmt: skip
+            probs = torch.softmax(model(**enc).logits.float(), dim=-1).tolist()
+            for pair, p in zip(chunk, probs, strict=True):
+                student = [0.0] * len(p)
+                for i, x in enumerate(p):
+                    student[order[i]] = x
+                out[pair] = student
+    print(f"teacher read {len(pairs)} pairs in {time.time() - started:.0f} s", flush=True)
+    cache.write_text(json.dumps([[p, h, v] for (p, h), v in out.items()]))
+    return out
+
+
+def distil_loss(logits, batch, taught, label_id, weight, device):  # noqa: ANN001, ANN201 - torch types
+    """Per row: the KL divergence from the teacher's probabilities, mixed with cross-entropy on the gold label
+    (``weight`` of the teacher); an unlabelled row learns from the teacher alone."""
+    import torch
+
+    logp = torch.log_softmax(logits, dim=-1)
+    target = torch.tensor([taught[(r[0], r[1])] for r in batch], device=device).clamp_min(1e-8)
+    kl = (target * (target.log() - logp)).sum(-1)
+    gold = torch.tensor([label_id.get(r[2], 0) for r in batch], device=device)
+    ce = torch.nn.functional.cross_entropy(logits, gold, reduction="none")
+    labelled = torch.tensor([r[2] != UNLABELLED for r in batch], device=device, dtype=logits.dtype)
+    return (labelled * ((1 - weight) * ce + weight * kl) + (1 - labelled) * kl).mean()
 
 
 def main() -> None:
@@ -228,7 +289,17 @@ def main() -> None:
     ap.add_argument("--max-minutes", type=float, default=0, help="stop (after a checkpoint) once past this")
     ap.add_argument("--out", type=Path, default=Path("/tmp/nli-v3"))
     ap.add_argument("--ship", type=Path, help="write the trained model here as fp16, with card.json")
+    ap.add_argument("--teacher", type=Path, help="a trained NLI cross-encoder whose probabilities to learn")
+    ap.add_argument("--distil", type=float, default=0.5, help="weight (0-1) of the teacher on labelled rows")
+    ap.add_argument(
+        "--transfer",
+        type=int,
+        default=0,
+        help="with --teacher and --public slice: this many more public rows, unlabelled",
+    )
     args = ap.parse_args()
+    if args.transfer and not args.teacher:
+        ap.error("--transfer needs --teacher")
 
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
@@ -258,6 +329,7 @@ def main() -> None:
         device
     )
     label_id = {str(v).lower(): int(k) for k, v in model.config.id2label.items()}
+    taught = teacher_probabilities(args.teacher, rows, label_id, args, device) if args.teacher else {}
     bf16 = args.precision == "bf16" or (args.precision == "auto" and _native_bf16(device))
     autocast = torch.autocast(device, dtype=torch.bfloat16, enabled=bf16)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
@@ -294,9 +366,12 @@ def main() -> None:
                   padding=True, return_tensors="pt").to(device)  # fmt: skip
         with autocast:
             logits = model(**enc).logits
-        loss = torch.nn.functional.cross_entropy(
-            logits.float(), torch.tensor([label_id[r[2]] for r in batch], device=device)
-        )
+        if taught:
+            loss = distil_loss(logits.float(), batch, taught, label_id, args.distil, device)
+        else:
+            loss = torch.nn.functional.cross_entropy(
+                logits.float(), torch.tensor([label_id[r[2]] for r in batch], device=device)
+            )
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
@@ -335,6 +410,8 @@ def main() -> None:
         else f"CPU, {torch.get_num_threads()} threads",
         "train_minutes": round((time.time() - started) / 60, 1),
     }
+    if args.teacher:
+        card |= {"teacher": str(args.teacher), "distil": args.distil, "transfer": args.transfer}
     (args.out / "card.json").write_text(json.dumps(card, indent=2) + "\n")
     say(f"done: {len(rows)} rows, {card['train_minutes']} min, saved to {args.out}")
     if args.ship:
