@@ -19,7 +19,8 @@ did not help; the model card says why).
 ``--teacher DIR`` learns a trained cross-encoder's probabilities (a larger one, distilled into this size):
 each row's loss mixes cross-entropy on its label with the KL divergence from the teacher (``--distil``, the
 teacher's weight), and ``--transfer N`` adds N more rows of the public slice's files that only the teacher
-labels (the capacity probe of 2026-12-03, the model card).
+labels (the capacity probe of 2026-12-03, the model card); ``--transfer-from FILE`` adds pairs the pipeline
+sends to NLI (``real_pairs.py candidates`` on months no measure uses), both ways, for the teacher alone.
 
 Held out, never trained on: ``written-g5`` (the dev table's written set), every evaluation file of v2 (see
 ``train_nli.py``) and the held-out half of mnli-matched-hard, Emergent, FNC-1, ClaimDiff and PolNeAR dev.
@@ -160,6 +161,13 @@ def training_rows(args: argparse.Namespace) -> tuple[list[tuple[str, str, str]],
         add("v2-public", old[: args.old])
         if args.transfer:  # more of the same files, read by the teacher alone (``--teacher``)
             add("transfer", [(p, h, UNLABELLED) for p, h, _ in old[args.old : args.old + args.transfer]])
+    for path in args.transfer_from:
+        # candidate pairs the pipeline sends to NLI (``real_pairs.py candidates``), both ways, for the teacher
+        pairs = [
+            (r["a"]["proposition"], r["b"]["proposition"]) if "a" in r else (r["premise"], r["hypothesis"])
+            for r in read_jsonl(path)
+        ]
+        add(f"transfer:{path.name}", [(p, h, UNLABELLED) for a, b in pairs for p, h in ((a, b), (b, a))])
     rows = [r for r in rows if r[2] in LABELS or r[2] == UNLABELLED]
     rng.shuffle(rows)
     return rows, counts
@@ -297,9 +305,16 @@ def main() -> None:
         default=0,
         help="with --teacher and --public slice: this many more public rows, unlabelled",
     )
+    ap.add_argument(
+        "--transfer-from",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="with --teacher: JSONL pairs (real_pairs.py candidates) only the teacher labels",
+    )
     args = ap.parse_args()
-    if args.transfer and not args.teacher:
-        ap.error("--transfer needs --teacher")
+    if (args.transfer or args.transfer_from) and not args.teacher:
+        ap.error("--transfer and --transfer-from need --teacher")
 
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer

@@ -44,3 +44,34 @@ def test_an_unlabelled_row_learns_from_the_teacher_alone(train):
     # the student matching the teacher has nothing left to learn from it
     matched = torch.log(t).unsqueeze(0)
     assert train.distil_loss(matched, batch, {("p", "h"): teacher}, LABEL_ID, 0.0, "cpu").item() < 1e-6
+
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+
+
+@pytest.mark.skipif(
+    not (DATA / "nli-news").is_dir(), reason=f"no written pairs at {DATA} (../shared/data is absent)"
+)
+def test_transfer_pairs_are_read_both_ways_and_left_to_the_teacher(train, tmp_path):
+    import argparse
+    import json
+
+    path = tmp_path / "candidates.jsonl"
+    lines = [
+        {"a": {"proposition": "The plant will close"}, "b": {"proposition": "The plant stays open"}},
+        {"premise": "It rained", "hypothesis": "It was dry"},
+    ]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    args = argparse.Namespace(
+        seed=13, data=DATA, skip=[], real=None, fnc1=0, public="slice", old=10, transfer=0,
+        transfer_from=[path], add=[],
+    )  # fmt: skip
+    rows, counts = train.training_rows(args)
+    assert counts["transfer:candidates.jsonl"] == 4 and counts["v2-public"] == 10
+    taught = sorted(r for r in rows if r[2] == train.UNLABELLED)
+    assert taught == sorted([
+        ("The plant will close", "The plant stays open", train.UNLABELLED),
+        ("The plant stays open", "The plant will close", train.UNLABELLED),
+        ("It rained", "It was dry", train.UNLABELLED),
+        ("It was dry", "It rained", train.UNLABELLED),
+    ])  # fmt: skip
