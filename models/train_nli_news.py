@@ -211,6 +211,7 @@ def teacher_probabilities(
     label_id: dict[str, int],
     args: argparse.Namespace,
     device: str,
+    bf16: bool,
 ) -> dict[tuple[str, str], list[float]]:
     """The teacher's probabilities for each distinct (premise, hypothesis), in the student's label order;
     cached in ``OUT/teacher.json`` so that a resumed run does not read them again."""
@@ -225,7 +226,6 @@ def teacher_probabilities(
     order = [label_id[str(model.config.id2label[i]).lower()] for i in range(len(label_id))]
     pairs = sorted({(p, h) for p, h, _ in rows}, key=lambda x: len(x[0]) + len(x[1]))
     out: dict[tuple[str, str], list[float]] = {}
-    bf16 = args.precision == "bf16" or (args.precision == "auto" and _native_bf16(device))
     started = time.time()
     with torch.no_grad(), torch.autocast(device, dtype=torch.bfloat16, enabled=bf16):
         for lo in range(0, len(pairs), 64):
@@ -344,8 +344,8 @@ def main() -> None:
         device
     )
     label_id = {str(v).lower(): int(k) for k, v in model.config.id2label.items()}
-    taught = teacher_probabilities(args.teacher, rows, label_id, args, device) if args.teacher else {}
     bf16 = args.precision == "bf16" or (args.precision == "auto" and _native_bf16(device))
+    taught = teacher_probabilities(args.teacher, rows, label_id, args, device, bf16) if args.teacher else {}
     autocast = torch.autocast(device, dtype=torch.bfloat16, enabled=bf16)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     batches = length_batches(rows, args.batch, tok, args.seed)

@@ -80,8 +80,22 @@ class _SecondLook:
         self._turned_round: dict[str, list[str]] = {}
         self._mains: dict[str, list[str]] = {}  # per statement: its parts' main claims
 
-    def ask(self, plan: _Plan, a: Statement, b: Statement) -> None:
-        for side, st, other in (("a", a, b), ("b", b, a)):
+    def ask(self, plan: _Plan, a: Statement, b: Statement, contradiction: float) -> None:
+        """``contradiction``: the pair's own reading; its opposites are asked only where they could count
+        (``config.OPPOSITE_MIN_CONTRADICTION``), or where a main claim might raise that reading."""
+        for st in (a, b):
+            if st.id not in self._mains:
+                self._mains[st.id] = [opposite.main_claim(p) for p in _claims(st)]
+        mains = [
+            (ma, mb)
+            for ma, pa in zip(self._mains[a.id], _claims(a), strict=True)
+            for mb, pb in zip(self._mains[b.id], _claims(b), strict=True)
+            if (ma, mb) != (pa, pb)
+        ]
+        sides = (("a", a, b), ("b", b, a))
+        if contradiction < config.OPPOSITE_MIN_CONTRADICTION and not mains:
+            sides = ()
+        for side, st, other in sides:
             if st.id not in self._turned_round:
                 self._turned_round[st.id] = opposite.hypotheses(st)
             for text in self._turned_round[st.id]:
@@ -93,14 +107,9 @@ class _SecondLook:
                 plan.opposites.append((side, text, first, len(self.pairs)))
         # "opposes the bill and will vote against it next week" vs "has backed it from the start": the model
         # reads the main claims, without what else each side adds, more surely
-        for st in (a, b):
-            if st.id not in self._mains:
-                self._mains[st.id] = [opposite.main_claim(p) for p in _claims(st)]
         first = len(self.pairs)
-        for ma, pa in zip(self._mains[a.id], _claims(a), strict=True):
-            for mb, pb in zip(self._mains[b.id], _claims(b), strict=True):
-                if (ma, mb) != (pa, pb):
-                    self.pairs += [(ma, mb), (mb, ma)]
+        for ma, mb in mains:
+            self.pairs += [(ma, mb), (mb, ma)]
         plan.mains = (first, len(self.pairs))
 
 
@@ -128,7 +137,8 @@ def score(
     for c, plan in zip(candidates, plans, strict=True):
         signal = max(max(p["contradiction"], p["entailment"]) for p in probs[plan.lo : plan.hi])
         if signal >= config.OPPOSITE_GATE:
-            second.ask(plan, statements[c.a], statements[c.b])
+            direct = max(_contradiction(probs, k) for k in range(plan.lo, plan.hi, 2))
+            second.ask(plan, statements[c.a], statements[c.b], direct)
     second_probs = _predict(model, second.pairs)
     # every rule above reads the model's own probabilities; only the score reported is calibrated
     return [
@@ -167,7 +177,8 @@ def _judge(
             value = main
             main_claims = {"a": second[k][0], "b": second[k][1], "contradiction": round(main, 4)}
     turned = None
-    # an opposite entailed counts only where the model reads some contradiction in the pair itself
+    # an opposite entailed counts only where the model reads some contradiction in the pair itself (where
+    # it cannot, ``_SecondLook.ask`` did not ask the model about it)
     opposites = plan.opposites if value >= config.OPPOSITE_MIN_CONTRADICTION else []
     for side, text, first, end in opposites:
         entail = max(p["entailment"] for p in second_probs[first:end])
